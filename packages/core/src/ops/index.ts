@@ -1,0 +1,6 @@
+export * from './creation.js';
+export * from './elementwise.js';
+export * from './reduce.js';
+export * from './layout.js';
+export * from './linalg.js';
+export * from './nn.js';
