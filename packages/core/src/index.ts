@@ -16,3 +16,4 @@ export * from './ops/index.js';
 export { valueAndGrads, grad, type ValueAndGrads } from './autodiff/grad.js';
 export { GRADIENTS, ZERO_GRADIENT, unbroadcast } from './autodiff/gradients.js';
 export { Rng, type RngState } from './random/rng.js';
+export * from './io/safetensors.js';
