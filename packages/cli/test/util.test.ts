@@ -1,0 +1,61 @@
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { mergeFlags, readConfigFile } from '../src/util/config.js';
+import { UsageError, intFlag } from '../src/util/errors.js';
+import { createRunDir, writeFileAtomic } from '../src/util/files.js';
+import { table } from '../src/util/output.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'msflow-cli-'));
+
+describe('files', () => {
+  it('writes atomically and leaves no temp file behind', () => {
+    const dir = tmp();
+    writeFileAtomic(join(dir, 'a', 'b.json'), '{"x":1}');
+    expect(readFileSync(join(dir, 'a', 'b.json'), 'utf8')).toBe('{"x":1}');
+    expect(readdirSync(join(dir, 'a'))).toEqual(['b.json']);
+  });
+
+  it('creates distinct run folders and points latest at the newest', () => {
+    const root = tmp();
+    const now = new Date('2026-01-02T03:04:05.678Z');
+    const a = createRunDir(root, 'bottle', now);
+    const b = createRunDir(root, 'bottle', now);
+    expect(a).not.toBe(b);
+    expect(readlinkSync(join(root, 'bottle', 'latest'))).toBe(b.split('/').pop());
+  });
+});
+
+describe('config', () => {
+  it('reads JSON and YAML, flags override', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'c.yaml'), 'epochs: 3\nbatchSize: 4\n');
+    writeFileSync(join(dir, 'c.json'), '{"epochs": 5}');
+    expect(readConfigFile(join(dir, 'c.yaml'))).toEqual({ epochs: 3, batchSize: 4 });
+    expect(mergeFlags(readConfigFile(join(dir, 'c.json')), { epochs: 7, seed: undefined })).toEqual({ epochs: 7 });
+  });
+
+  it('names the file when it is missing or malformed', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'bad.json'), '{nope');
+    expect(() => readConfigFile(join(dir, 'bad.json'))).toThrow(/bad\.json is not valid JSON/);
+    expect(() => readConfigFile(join(dir, 'missing.yaml'))).toThrow(/missing\.yaml does not exist/);
+    writeFileSync(join(dir, 'list.json'), '[1]');
+    expect(() => readConfigFile(join(dir, 'list.json'))).toThrow(UsageError);
+  });
+});
+
+describe('flags and tables', () => {
+  it('rejects non-integers naming the flag', () => {
+    expect(intFlag('3', '--epochs', 1)).toBe(3);
+    expect(() => intFlag('x', '--epochs', 1)).toThrow("--epochs: expected an integer >= 1, got 'x'");
+    expect(() => intFlag('0', '--epochs', 1)).toThrow(UsageError);
+  });
+
+  it('aligns table columns', () => {
+    const t = table(['a', 'bb'], [['xxx', 1]]).split('\n');
+    expect(t[0]).toBe('a    bb');
+    expect(t[2]).toBe('xxx  1');
+  });
+});
