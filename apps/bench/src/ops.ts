@@ -1,4 +1,5 @@
-import { Rng, conv2d, dispose, layerNorm, matmul, resizeBilinear, sum, tensor, valueAndGrads, type Tensor } from '@msflow/core';
+import type { Rng} from '@msflow/core';
+import { conv2d, dispose, layerNorm, matmul, resizeBilinear, sum, tensor, valueAndGrads, type Tensor } from '@msflow/core';
 
 /** One op-level micro benchmark: a kernel call on fixed shapes and its FLOP count. */
 export interface OpCase {

@@ -42,7 +42,16 @@ export function valueAndGrads(f: () => Tensor, wrt: readonly Tensor[]): ValueAnd
           grads.set(x.id, prev ? add(prev, dx) : dx);
         });
       }
-      return { value, grads: wrt.map((w) => grads.get(w.id) ?? zeros(w.shape)) };
+      // The same tensor can reach two inputs (both operands of an add, or a repeated `wrt`
+      // entry); every returned gradient is the caller's to dispose, so duplicates are copied.
+      const returned = new Set<Tensor>([value]);
+      const out = wrt.map((w) => {
+        let g = grads.get(w.id) ?? zeros(w.shape);
+        if (returned.has(g)) g = engine.runKernel('Reshape', [g], { shape: [...g.shape] });
+        returned.add(g);
+        return g;
+      });
+      return { value, grads: out };
     } finally {
       engine.endTape(tape);
     }

@@ -102,7 +102,7 @@ export const KERNEL_SPECS: { [K in KernelName]: ShapeRule<K> } = {
   },
   Conv2DBackpropInput: ([dy, f], a) => {
     const out = convOut('Conv2DBackpropInput', a.inputShape, f, a);
-    check(sizeOf(dy) === sizeOf(out) && dy.every((d, i) => d === out[i]), 'Conv2DBackpropInput', `dy ${fmt(dy)} must be ${fmt(out)}`);
+    check(dy.length === 4 && dy.every((d, i) => d === out[i]), 'Conv2DBackpropInput', `dy ${fmt(dy)} must be ${fmt(out)}`);
     return [...a.inputShape];
   },
   Conv2DBackpropFilter: ([x, dy], a) => {
