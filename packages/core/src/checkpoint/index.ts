@@ -1,0 +1,20 @@
+/**
+ * Checkpoints: safetensors weights (parameters and Adam moments) plus a JSON sidecar, as bytes
+ * and objects (core has no file system), with validation on load.
+ *
+ * @packageDocumentation
+ */
+export { crc32 } from './crc32.js';
+export { CHECKPOINT_FORMAT, CHECKPOINT_FORMAT_VERSION, ADAM_PREFIX, type CheckpointSidecar } from './sidecar.js';
+export {
+  serializeCheckpoint,
+  deserializeCheckpoint,
+  restoreModel,
+  restoreTrainer,
+  loadCheckpoint,
+  CheckpointError,
+  type SerializedCheckpoint,
+  type SerializeOptions,
+  type CheckpointContent,
+  type DeserializeOptions,
+} from './serialize.js';

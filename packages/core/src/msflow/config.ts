@@ -1,0 +1,149 @@
+/**
+ * The MSFlow model and training configuration: plain JSON-able objects, so a config can be
+ * written to a checkpoint sidecar or a run file and read back unchanged.
+ */
+
+/** Post-processing of every backbone tap before the flows: 3x3/stride-2/pad-1 average pool (MSFlow), max pool, or none. */
+export type FeaturePool = 'avg' | 'max' | 'none';
+
+/**
+ * Learning-rate schedule, stepped once per sub-epoch (spec §7): a linear warm-up from
+ * `warmupStartFactor`·lr to lr over `warmupSubEpochs`, times `gamma` at each milestone reached.
+ */
+export interface ScheduleConfig {
+  warmupStartFactor: number;
+  warmupSubEpochs: number;
+  /** Sub-epoch indices at which the rate is multiplied by `gamma`. */
+  milestones: number[];
+  gamma: number;
+}
+
+/** Optimisation settings (spec §5, §7). */
+export interface TrainConfig {
+  /** Evaluation happens after each meta-epoch. */
+  metaEpochs: number;
+  /** Passes over the training set per meta-epoch. */
+  subEpochs: number;
+  batchSize: number;
+  /** Adam base learning rate. */
+  lr: number;
+  betas: [number, number];
+  eps: number;
+  /** Maximum global L2 norm of the gradient (clip_grad_norm_). */
+  clipNorm: number;
+  schedule: ScheduleConfig;
+}
+
+/** Everything that defines an MSFlow model and its training run. */
+export interface MSFlowConfig {
+  /** Backbone id the features come from (recorded in checkpoints; the flows only see channels). */
+  backbone: string;
+  /** Padding of the backbone's padded convolutions (MSFlow's WRN: reflect); recorded so features can be reproduced. */
+  backbonePadding: 'zeros' | 'reflect';
+  /** Channels of each tap, fine to coarse (WRN-50-2: 256, 512, 1024). Each must be even. */
+  channels: number[];
+  /** Stride of each tap relative to the input, before the pool (ResNets: 4, 8, 16). */
+  strides: number[];
+  /** AllInOne blocks of each scale's parallel flow (paper: 2, 5, 8). */
+  blocks: number[];
+  /** Soft-clamp α of the AllInOne blocks. */
+  clamp: number;
+  /** Soft-clamp α of the fusion coupling. */
+  fusionClamp: number;
+  /** Positional-encoding channels fed to every AllInOne block (a multiple of 4; 0 disables). */
+  condChannels: number;
+  /** Network input [height, width]; maps are scored at this size. */
+  inputSize: [number, number];
+  pool: FeaturePool;
+  /** Seeds the one generator behind permutations, initialisation and shuffling. */
+  seed: number;
+  /** Fraction of pixels averaged for the image score (top-k mean of the multiplicative map). */
+  topK: number;
+  train: TrainConfig;
+}
+
+/** Thrown for an invalid configuration; lists every problem found. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const posInt = (v: unknown): boolean => Number.isInteger(v) && (v as number) > 0;
+
+/**
+ * Checks a configuration and throws a {@link ConfigError} naming every problem.
+ *
+ * @example
+ * ```ts
+ * validateConfig({ ...presetConfig('cpu'), blocks: [1, 1] }); // throws: blocks has 2 entries, channels 3
+ * ```
+ */
+export function validateConfig(config: MSFlowConfig): void {
+  const problems: string[] = [];
+  const bad = (cond: boolean, msg: string) => {
+    if (cond) problems.push(msg);
+  };
+  const c = config;
+  const scales = Array.isArray(c.channels) ? c.channels.length : 0;
+  bad(typeof c.backbone !== 'string' || c.backbone.length === 0, 'backbone must be a non-empty id');
+  bad(c.backbonePadding !== 'zeros' && c.backbonePadding !== 'reflect', `backbonePadding must be zeros or reflect, got ${c.backbonePadding}`);
+  bad(scales < 1, 'channels must list at least one scale');
+  for (const key of ['channels', 'strides', 'blocks'] as const) {
+    const v = c[key];
+    if (!Array.isArray(v) || v.length !== scales) problems.push(`${key} must have ${scales} entries (one per scale)`);
+    else if (!v.every(posInt)) problems.push(`${key} must be positive integers, got [${v.join(',')}]`);
+  }
+  if (Array.isArray(c.channels)) bad(!c.channels.every((ch) => ch % 2 === 0), `channels must be even (the couplings halve them), got [${c.channels.join(',')}]`);
+  bad(!(c.clamp > 0) || !(c.fusionClamp > 0), 'clamp and fusionClamp must be positive');
+  bad(!Number.isInteger(c.condChannels) || c.condChannels < 0 || c.condChannels % 4 !== 0, `condChannels must be 0 or a positive multiple of 4, got ${c.condChannels}`);
+  bad(!Array.isArray(c.inputSize) || c.inputSize.length !== 2 || !c.inputSize.every(posInt), 'inputSize must be [height, width] positive integers');
+  bad(!['avg', 'max', 'none'].includes(c.pool), `pool must be avg, max or none, got ${c.pool}`);
+  bad(!Number.isFinite(c.seed), 'seed must be a finite number');
+  bad(!(c.topK > 0 && c.topK <= 1), `topK must be in (0, 1], got ${c.topK}`);
+  const t = c.train;
+  if (!t || typeof t !== 'object') problems.push('train settings are missing');
+  else {
+    bad(!posInt(t.metaEpochs) || !posInt(t.subEpochs) || !posInt(t.batchSize), 'train.metaEpochs, subEpochs and batchSize must be positive integers');
+    bad(!(t.lr > 0) || !(t.eps > 0) || !(t.clipNorm > 0), 'train.lr, eps and clipNorm must be positive');
+    bad(!Array.isArray(t.betas) || t.betas.length !== 2 || !t.betas.every((b) => b >= 0 && b < 1), 'train.betas must be two numbers in [0, 1)');
+    const s = t.schedule;
+    if (!s) problems.push('train.schedule is missing');
+    else {
+      bad(!(s.warmupStartFactor > 0 && s.warmupStartFactor <= 1), 'train.schedule.warmupStartFactor must be in (0, 1]');
+      bad(!Number.isInteger(s.warmupSubEpochs) || s.warmupSubEpochs < 0, 'train.schedule.warmupSubEpochs must be a non-negative integer');
+      bad(!Array.isArray(s.milestones) || !s.milestones.every((m) => Number.isInteger(m) && m >= 0), 'train.schedule.milestones must be non-negative integers');
+      bad(!(s.gamma > 0), 'train.schedule.gamma must be positive');
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(`invalid MSFlow config: ${problems.join('; ')}`);
+}
+
+/**
+ * Shape [h, w, c] of each scale's flow input for the configured input size: a tap of stride s
+ * is ⌈n/s⌉ for ResNet-style padding, and the 3x3/s2/p1 pool halves it again (rounding up).
+ * The flows themselves are fully convolutional; this is for planning and cost estimates.
+ *
+ * @example
+ * ```ts
+ * latentShapes(presetConfig('paper')); // [[64,64,256], [32,32,512], [16,16,1024]]
+ * ```
+ */
+export function latentShapes(config: MSFlowConfig): [number, number, number][] {
+  const [h, w] = config.inputSize;
+  const size = (n: number, s: number) => {
+    const tap = Math.ceil(n / s);
+    return config.pool === 'none' ? tap : Math.floor((tap + 2 - 3) / 2) + 1;
+  };
+  return config.channels.map((c, l) => [size(h, config.strides[l]), size(w, config.strides[l]), c]);
+}
+
+/**
+ * Number of latent elements per image (Σ C·H·W): the loss is a sum over this many terms.
+ *
+ * @example
+ * ```ts
+ * latentDims(presetConfig('paper')); // 1_835_008
+ * ```
+ */
+export function latentDims(config: MSFlowConfig): number {
+  return latentShapes(config).reduce((s, [h, w, c]) => s + h * w * c, 0);
+}

@@ -1,0 +1,23 @@
+/**
+ * The MSFlow model: configuration and presets, the builder of its flow graph, the model object,
+ * parameter and cost accounting, and pre-computed feature sets.
+ *
+ * @packageDocumentation
+ */
+export {
+  validateConfig,
+  latentShapes,
+  latentDims,
+  ConfigError,
+  type MSFlowConfig,
+  type TrainConfig,
+  type ScheduleConfig,
+  type FeaturePool,
+} from './config.js';
+export { PAPER_PRESET, CPU_PRESET, CPU_RESNET18_PRESET, PRESETS, PAPER_SCHEDULE, scaledSchedule, presetConfig, withOverrides, type ConfigOverrides } from './presets.js';
+export { drawPermutations, identityPermutations, validatePermutations, type MSFlowPermutations } from './permutations.js';
+export { buildFlowGraph, msflowParamSpecs } from './graph.js';
+export { MSFlowModel, type Latents } from './model.js';
+export { countFlowParameters, estimateMacs, type ParameterCount, type MacEstimate } from './cost.js';
+export { featureSource, featureBatch, toFeatureSet, type FeatureSet, type FeatureSource } from './features.js';
+export { CORE_VERSION } from './version.js';

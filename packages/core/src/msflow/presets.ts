@@ -1,0 +1,134 @@
+import type { MSFlowConfig, ScheduleConfig, TrainConfig } from './config.js';
+import { validateConfig } from './config.js';
+
+/**
+ * The paper's schedule (spec §7) for 100 sub-epochs: warm-up 0.1 → 1 over 12, ×0.33 at 70 and 90.
+ * {@link scaledSchedule} keeps these proportions for shorter runs.
+ */
+export const PAPER_SCHEDULE: ScheduleConfig = { warmupStartFactor: 0.1, warmupSubEpochs: 12, milestones: [70, 90], gamma: 0.33 };
+
+/**
+ * The paper schedule stretched to `totalSubEpochs`: warm-up over 12 %, milestones at 70 % and
+ * 90 % of the run (rounded; 100 sub-epochs gives exactly the paper values).
+ *
+ * @example
+ * ```ts
+ * scaledSchedule(16); // { warmupStartFactor: 0.1, warmupSubEpochs: 2, milestones: [11, 14], gamma: 0.33 }
+ * ```
+ */
+export function scaledSchedule(totalSubEpochs: number): ScheduleConfig {
+  const at = (f: number) => Math.round(f * totalSubEpochs);
+  return { ...PAPER_SCHEDULE, warmupSubEpochs: at(0.12), milestones: [at(0.7), at(0.9)] };
+}
+
+const PAPER_TRAIN: TrainConfig = {
+  metaEpochs: 25,
+  subEpochs: 4,
+  batchSize: 8,
+  lr: 1e-4,
+  betas: [0.9, 0.999],
+  eps: 1e-8,
+  clipNorm: 2,
+  schedule: PAPER_SCHEDULE,
+};
+
+/**
+ * The published configuration (spec §2, §3, §7): WRN-50-2 taps layer1-3 (256/512/1024
+ * channels, reflect padding), [2, 5, 8] AllInOne blocks, α = 1.9, 64-channel positional
+ * encoding, 512² input, 25 × 4 sub-epochs, batch 8, Adam 1e-4, seed 9826. 99,556,224
+ * trainable parameters, ≈ 44.7 GMAC of flow convolutions per image.
+ */
+export const PAPER_PRESET: MSFlowConfig = {
+  backbone: 'wide_resnet50_2',
+  backbonePadding: 'reflect',
+  channels: [256, 512, 1024],
+  strides: [4, 8, 16],
+  blocks: [2, 5, 8],
+  clamp: 1.9,
+  fusionClamp: 1.9,
+  condChannels: 64,
+  inputSize: [512, 512],
+  pool: 'avg',
+  seed: 9826,
+  topK: 0.03,
+  train: PAPER_TRAIN,
+};
+
+/**
+ * A CPU-sized variant: the same WRN-50-2 taps and flow design, one AllInOne block per scale,
+ * 128² input (latents 16², 8², 4²) and 4 × 2 sub-epochs with the paper schedule scaled to them.
+ *
+ * Cost: 31,091,712 parameters (19.6 M of them in the fusion layer, which dominates at this
+ * size); 1.05 GMAC of flow convolutions per image forward, ≈ 3.2 GMAC per image and training
+ * pass (forward + both gradients); the backbone to layer3 adds ≈ 3.0 GMAC per image, once. A
+ * class of 200-400 images is 1,600-3,200 image passes, 5-10 TMAC: a few minutes at 25 GMAC/s,
+ * about 10-15 minutes at 10 GMAC/s. Measured on tfjs wasm (1 thread): ≈ 0.7 s per image and
+ * pass, ≈ 19 min for 200 images. A plain object: override fields freely.
+ */
+export const CPU_PRESET: MSFlowConfig = {
+  ...PAPER_PRESET,
+  blocks: [1, 1, 1],
+  inputSize: [128, 128],
+  train: { ...PAPER_TRAIN, metaEpochs: 4, subEpochs: 2, schedule: scaledSchedule(8) },
+};
+
+/**
+ * The smallest sensible preset: ResNet-18 taps (64/128/256 channels), one block per scale, 128²
+ * input, 4 × 2 sub-epochs. 2,437,296 parameters; 0.10 GMAC of flow convolutions per image
+ * forward and ≈ 0.46 GMAC for the ResNet-18 backbone to layer3 (tfjs wasm, 1 thread: ≈ 0.07 s
+ * per image and training pass, ≈ 2 min for 200 images): for CI and quick experiments.
+ */
+export const CPU_RESNET18_PRESET: MSFlowConfig = {
+  ...CPU_PRESET,
+  backbone: 'resnet18',
+  channels: [64, 128, 256],
+};
+
+/** Built-in presets by name. */
+export const PRESETS: Readonly<Record<string, MSFlowConfig>> = { paper: PAPER_PRESET, cpu: CPU_PRESET, 'cpu-resnet18': CPU_RESNET18_PRESET };
+
+/** Fields of a config to change; `train` and `train.schedule` merge one level deep. */
+export type ConfigOverrides = Partial<Omit<MSFlowConfig, 'train'>> & {
+  train?: Partial<Omit<TrainConfig, 'schedule'>> & { schedule?: Partial<ScheduleConfig> };
+};
+
+/** The entries of `o` whose value is not undefined, deep-copied. */
+function defined<T extends object>(o: T | undefined, drop: string): Partial<T> {
+  return structuredClone(Object.fromEntries(Object.entries(o ?? {}).filter(([k, v]) => v !== undefined && k !== drop))) as Partial<T>;
+}
+
+/**
+ * A deep copy of `base` with `overrides` applied, validated.
+ *
+ * @example
+ * ```ts
+ * const config = withOverrides(CPU_PRESET, { inputSize: [256, 256] });
+ * ```
+ */
+export function withOverrides(base: MSFlowConfig, overrides: ConfigOverrides = {}): MSFlowConfig {
+  const config: MSFlowConfig = {
+    ...structuredClone(base),
+    ...defined(overrides, 'train'),
+    train: {
+      ...structuredClone(base.train),
+      ...defined(overrides.train, 'schedule'),
+      schedule: { ...structuredClone(base.train.schedule), ...defined(overrides.train?.schedule, '') },
+    },
+  };
+  validateConfig(config);
+  return config;
+}
+
+/**
+ * A preset by name, optionally overridden; throws listing the known presets for an unknown name.
+ *
+ * @example
+ * ```ts
+ * const config = presetConfig('cpu', { seed: 1, train: { metaEpochs: 2 } });
+ * ```
+ */
+export function presetConfig(name: string, overrides: ConfigOverrides = {}): MSFlowConfig {
+  const base = PRESETS[name];
+  if (!base) throw new Error(`unknown preset '${name}'; known presets: ${Object.keys(PRESETS).join(', ')}`);
+  return withOverrides(base, overrides);
+}

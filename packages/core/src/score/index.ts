@@ -1,0 +1,9 @@
+/**
+ * Test-time scoring (spec §6): per-scale logp maps, additive and multiplicative anomaly maps,
+ * top-k image scores, and batched evaluation of a feature set.
+ *
+ * @packageDocumentation
+ */
+export { logpMap, additiveMap, multiplicativeMap, imageScore, topKCount } from './maps.js';
+export { scoreLatents, predict, type ScoreMaps } from './predict.js';
+export { evaluate, type EvaluateOptions, type EvaluationOutput } from './evaluate.js';

@@ -1,0 +1,50 @@
+import { tidy } from '../engine/engine.js';
+import { reshape } from '../ops/layout.js';
+import type { MSFlowModel } from '../msflow/model.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { additiveMap, imageScore, logpMap, multiplicativeMap } from './maps.js';
+
+/** Everything MSFlow derives from one batch at test time (tensors owned by the caller). */
+export interface ScoreMaps {
+  /** Per-scale log-likelihood maps [N, h_l, w_l]. */
+  logp: Tensor[];
+  /** Additive anomaly map [N, H, W] (pixel AUROC). */
+  add: Tensor;
+  /** Multiplicative anomaly map [N, H, W] (image score, PRO). */
+  mul: Tensor;
+  /** Image anomaly scores [N]: top-k mean of `mul`. */
+  imageScores: Tensor;
+}
+
+/**
+ * Scores latents (spec §6): per-scale logp maps, both anomaly maps up-sampled to `size` with
+ * bilinear align-corners interpolation and normalised by each image's own maximum, and the
+ * top-k image score.
+ *
+ * @example
+ * ```ts
+ * const maps = scoreLatents(z, [256, 256], 0.03);
+ * const scores = await maps.imageScores.data();
+ * ```
+ */
+export function scoreLatents(z: readonly Tensor[], size: readonly [number, number], topK: number): ScoreMaps {
+  return tidy(() => {
+    const logp = z.map(logpMap);
+    const mul = multiplicativeMap(logp, size);
+    const drop = (t: Tensor) => reshape(t, t.shape.slice(0, 3));
+    return { logp: logp.map(drop), add: drop(additiveMap(logp, size)), mul: drop(mul), imageScores: imageScore(mul, topK) };
+  });
+}
+
+/**
+ * Runs the flows on a batch of pooled features (one NHWC tensor per scale) and scores it at the
+ * model's configured input size and top-k fraction.
+ *
+ * @example
+ * ```ts
+ * const { imageScores, add } = predict(model, [y1, y2, y3]);
+ * ```
+ */
+export function predict(model: MSFlowModel, features: readonly Tensor[]): ScoreMaps {
+  return tidy(() => scoreLatents(model.forward(features).z, model.config.inputSize, model.config.topK));
+}

@@ -1,0 +1,12 @@
+/**
+ * Training MSFlow: the NLL loss, Adam, global-norm clipping, the learning-rate schedule, metric
+ * tracking and the resumable {@link Trainer}.
+ *
+ * @packageDocumentation
+ */
+export { nllLoss, nllPerImage, lossPerDimension } from './loss.js';
+export { Adam, type AdamOptions, type AdamState } from './adam.js';
+export { clipByGlobalNorm } from './clip.js';
+export { learningRate } from './schedule.js';
+export { emptyMetrics, recordEpoch, type BestMetric, type EpochRecord, type TrainingMetrics } from './metrics.js';
+export { Trainer, TrainingError, type TrainerState, type TrainEvent, type TrainOptions, type TrainResult } from './trainer.js';

@@ -1,0 +1,145 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  additiveMap,
+  dispose,
+  evaluate,
+  imageScore,
+  logpMap,
+  MSFlowModel,
+  multiplicativeMap,
+  predict,
+  Rng,
+  tensor,
+  tidy,
+  topKCount,
+  Trainer,
+  type FeatureSet,
+} from '@msflow/core';
+import { useReferenceBackend } from '@msflow/core/testing';
+import { featureTensors, randomFeatureSet, tinyConfig } from './helpers.js';
+
+beforeAll(() => useReferenceBackend());
+
+/** Bilinear align-corners up-sampling of one h×w map to H×W, in plain JS. */
+function upsample(map: number[], h: number, w: number, H: number, W: number): number[] {
+  const out: number[] = [];
+  const coord = (o: number, n: number, N: number) => (N > 1 ? (o * (n - 1)) / (N - 1) : 0);
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const sy = coord(y, h, H);
+      const sx = coord(x, w, W);
+      const y0 = Math.floor(sy);
+      const x0 = Math.floor(sx);
+      const y1 = Math.min(y0 + 1, h - 1);
+      const x1 = Math.min(x0 + 1, w - 1);
+      const fy = sy - y0;
+      const fx = sx - x0;
+      const v = (yy: number, xx: number) => map[yy * w + xx];
+      out.push((1 - fy) * ((1 - fx) * v(y0, x0) + fx * v(y0, x1)) + fy * ((1 - fx) * v(y1, x0) + fx * v(y1, x1)));
+    }
+  }
+  return out;
+}
+
+describe('scoring (spec §6)', () => {
+  it('uses k = ⌊H·W·3 %⌋: 7864 at 512², 1966 at 256²', () => {
+    expect(topKCount(512, 512, 0.03)).toBe(7864);
+    expect(topKCount(256, 256, 0.03)).toBe(1966);
+    expect(topKCount(4, 4, 0.03)).toBe(1);
+  });
+
+  it('builds logp, multiplicative and additive maps and the image score as the spec defines them', () => {
+    const rng = new Rng(1);
+    const shapes = [
+      [2, 3, 3, 4],
+      [2, 2, 2, 6],
+    ];
+    const zs = shapes.map((s) => Array.from(rng.normalArray(s.reduce((p, q) => p * q, 1))));
+    const H = 5;
+    const W = 5;
+    const got = tidy(() => {
+      const z = zs.map((d, l) => tensor(d, shapes[l]));
+      const logp = z.map(logpMap);
+      const mul = multiplicativeMap(logp, [H, W]);
+      return {
+        logp: logp.map((t) => Array.from(t.dataSync())),
+        mul: Array.from(mul.dataSync()),
+        add: Array.from(additiveMap(logp, [H, W]).dataSync()),
+        score: Array.from(imageScore(mul, 0.1).dataSync()),
+      };
+    });
+    for (let n = 0; n < 2; n++) {
+      const logp = shapes.map(([, h, w, c], l) =>
+        Array.from({ length: h * w }, (_, p) => {
+          let s = 0;
+          for (let k = 0; k < c; k++) s += zs[l][(n * h * w + p) * c + k] ** 2;
+          return (-0.5 * s) / c;
+        }),
+      );
+      logp.forEach((m, l) => m.forEach((v, p) => expect(got.logp[l][n * m.length + p]).toBeCloseTo(v, 10)));
+      const ups = logp.map((m, l) => upsample(m, shapes[l][1], shapes[l][2], H, W));
+      const M = ups[0].map((v, i) => v + ups[1][i]);
+      const maxM = Math.max(...M);
+      const P = M.map((v) => Math.exp(v - maxM));
+      const mul = P.map((p) => Math.max(...P) - p);
+      mul.forEach((v, i) => expect(got.mul[n * H * W + i]).toBeCloseTo(v, 10));
+      const S = logp.map((m, l) => upsample(m.map((v) => Math.exp(v - Math.max(...m))), shapes[l][1], shapes[l][2], H, W));
+      const sum = S[0].map((v, i) => v + S[1][i]);
+      const add = sum.map((v) => Math.max(...sum) - v);
+      add.forEach((v, i) => expect(got.add[n * H * W + i]).toBeCloseTo(v, 10));
+      const k = Math.floor(H * W * 0.1);
+      const top = [...mul].sort((a, b) => b - a).slice(0, k);
+      expect(got.score[n]).toBeCloseTo(top.reduce((a, b) => a + b, 0) / k, 10);
+    }
+  });
+
+  it('predicts maps at the input size and frees everything else', () => {
+    const config = tinyConfig();
+    const model = MSFlowModel.create(config);
+    const x = featureTensors(randomFeatureSet(config, 2, 3));
+    const maps = predict(model, x);
+    expect(maps.add.shape).toEqual([2, 16, 16]);
+    expect(maps.mul.shape).toEqual([2, 16, 16]);
+    expect(maps.imageScores.shape).toEqual([2]);
+    expect(maps.logp.map((t) => t.shape)).toEqual([
+      [2, 4, 4],
+      [2, 2, 2],
+      [2, 2, 2],
+    ]);
+    const mul = maps.mul.dataSync();
+    expect(Math.min(...mul)).toBeCloseTo(0, 12); // the most likely pixel of each image
+    dispose([x, maps]);
+    model.dispose();
+  });
+
+  it('end to end: after a short training run an obvious anomaly scores higher and is localised', async () => {
+    const config = tinyConfig({ train: { metaEpochs: 1, subEpochs: 2 } });
+    const normal = (count: number, seed: number) => randomFeatureSet(config, count, seed, undefined, 0.3);
+    const model = MSFlowModel.create(config);
+    const trainer = new Trainer(model);
+    await trainer.run(normal(6, 40));
+    const test: FeatureSet = normal(6, 41);
+    // Images 3-5: a strong bump in the top-left 2x2 of the finest scale (input pixels 0-7 × 0-7).
+    const [h, w, c] = test.scales[0].shape;
+    for (let n = 3; n < 6; n++) {
+      for (const [y, x] of [[0, 0], [0, 1], [1, 0], [1, 1]]) {
+        for (let k = 0; k < c; k++) test.scales[0].data[((n * h + y) * w + x) * c + k] += 3;
+      }
+    }
+    const out = await evaluate(model, test, {
+      batchSize: 4,
+      metrics: (o) => ({ minGap: Math.min(...o.imageScores.slice(3)) - Math.max(...o.imageScores.slice(0, 3)) }),
+    });
+    expect(out.count).toBe(6);
+    expect(out.shape).toEqual({ height: 16, width: 16 });
+    expect(out.metrics!.minGap).toBeGreaterThan(0.1);
+    for (let n = 3; n < 6; n++) {
+      const map = out.addMaps!.subarray(n * 256, (n + 1) * 256);
+      const peak = map.indexOf(Math.max(...map));
+      expect(Math.floor(peak / 16)).toBeLessThan(8);
+      expect(peak % 16).toBeLessThan(8);
+    }
+    trainer.dispose();
+    model.dispose();
+  });
+});
