@@ -1,0 +1,37 @@
+import { convKernels } from './conv.js';
+import { elementwiseKernels } from './elementwise.js';
+import { layoutKernels } from './layout.js';
+import { matmulKernels } from './matmul.js';
+import { normKernels } from './norm.js';
+import { poolKernels } from './pool.js';
+import { reduceKernels } from './reduce.js';
+import { resizeKernels } from './resize.js';
+import type { TfContext, TfKernelTable } from './types.js';
+
+export type { TF, TfContext, TfKernel, TfKernelTable, TfTensor } from './types.js';
+export { interpolationMatrix } from './resize.js';
+
+/**
+ * Every declared kernel, written on the tfjs ops of `ctx.tf`: plain functions of tfjs tensors
+ * (see {@link TfjsBackend} for the wrapper that turns them into a core kernel table).
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * const k = tfKernels({ tf, tfBackend: 'cpu', hasKernel: () => true, explicitPadding: true,
+ *   convGrad: { input: 'native', filter: 'composed' } });
+ * const y = tf.tidy(() => k.Relu6([tf.tensor([-1, 3, 9])], {}, [3])); // [0, 3, 6]
+ * ```
+ */
+export function tfKernels(ctx: TfContext): TfKernelTable {
+  return {
+    ...elementwiseKernels(ctx),
+    ...reduceKernels(ctx),
+    ...matmulKernels(ctx),
+    ...convKernels(ctx),
+    ...poolKernels(ctx),
+    ...resizeKernels(ctx),
+    ...normKernels(ctx),
+    ...layoutKernels(ctx),
+  };
+}
