@@ -1,0 +1,43 @@
+import type { KernelArgs, KernelName } from '@msflow/core';
+import type { OnnxBackend } from './backend/onnx_backend.js';
+import { traceGraph, type TraceableFunction } from './trace/trace.js';
+
+/**
+ * Floating-point operations (multiply and add counted separately) of the convolution and matrix
+ * kernels of one call: the work that dominates CNN and flow programs.
+ *
+ * @example
+ * ```ts
+ * traceGraph(onnx, fn, inputs, { onKernel: (k, args) => (total += kernelFlops(k, args)) });
+ * ```
+ */
+export function kernelFlops(kernel: KernelName, args: KernelArgs<KernelName>): number {
+  const size = (s: readonly number[]) => s.reduce((p, q) => p * q, 1);
+  if (kernel === 'Conv2D') {
+    const [kh, kw, cig] = args.inputs[1].shape;
+    return 2 * size(args.outShape) * kh * kw * cig;
+  }
+  if (kernel === 'MatMul') {
+    const a = args.inputs[0].shape;
+    const t = (args.attrs as { transposeA: boolean }).transposeA;
+    return 2 * size(args.outShape) * (t ? a[0] : a[1]);
+  }
+  return 0;
+}
+
+/**
+ * Counts the convolution and matrix-product FLOPs of `fn` on inputs of the given shapes by
+ * tracing it (nothing is computed).
+ *
+ * @example
+ * ```ts
+ * const flops = countFlops(onnx, (x) => backbone.extract(x), [[1, 256, 256, 3]]);
+ * ```
+ */
+export function countFlops(backend: OnnxBackend, fn: TraceableFunction, shapes: readonly (readonly number[])[]): number {
+  let flops = 0;
+  traceGraph(backend, fn, shapes.map((shape, i) => ({ name: `x${i}`, shape })), {
+    onKernel: (k, args) => (flops += kernelFlops(k, args)),
+  });
+  return flops;
+}

@@ -1,0 +1,52 @@
+import type { OnnxBackend } from '../backend/onnx_backend.js';
+import { exportOnnx, type ExportedModel } from '../export/export.js';
+import { msflowInferenceFn, type MSFlowInferenceOptions } from './pipeline.js';
+
+/** Options of {@link exportMSFlowOnnx}. */
+export interface MSFlowExportOptions extends MSFlowInferenceOptions {
+  /** Where to write the `.onnx` file (optional: the bytes are returned either way). */
+  readonly path?: string;
+  /** The onnx backend the backbone's and model's parameters live on. */
+  readonly backend?: OnnxBackend;
+  /** Extra metadata stored in the model. */
+  readonly metadata?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Exports MSFlow inference as a standalone ONNX model: input `image`, a normalised batch
+ * [N, 3, H, W] (NCHW, float32, the backbone's normalisation already applied) at the model's
+ * input size; outputs `anomaly_map` [N, H, W], `score` [N] and, with a threshold, `label` [N]
+ * (1 where score > threshold). The batch size is symbolic. The threshold, map kind, input
+ * size, top-k fraction and backbone are stored as metadata (`msflow.*`).
+ *
+ * @example
+ * ```ts
+ * await exportMSFlowOnnx({ backbone, model, threshold: 0.42, path: 'bottle.onnx' });
+ * ```
+ */
+export async function exportMSFlowOnnx(options: MSFlowExportOptions): Promise<ExportedModel> {
+  const { model, backbone } = options;
+  const [h, w] = model.config.inputSize;
+  const layout = options.layout ?? 'nchw';
+  const shape = layout === 'nchw' ? [-1, 3, h, w] : [-1, h, w, 3];
+  const metadata: Record<string, string> = {
+    'msflow.map': options.map ?? 'add',
+    'msflow.input': `image ${layout.toUpperCase()} [N,${shape.slice(1).join(',')}] float32, normalised (${JSON.stringify(backbone.preprocess)})`,
+    'msflow.input_size': `${h}x${w}`,
+    'msflow.top_k': String(model.config.topK),
+    'msflow.backbone': backbone.id,
+    ...(options.threshold !== undefined ? { 'msflow.threshold': String(options.threshold), 'msflow.label': 'score > threshold' } : {}),
+    ...options.metadata,
+  };
+  const docString =
+    'MSFlow anomaly detection (msflow-ts). anomaly_map: per-pixel anomaly at the input size; score: image score ' +
+    '(top-k mean of the multiplicative map)' +
+    (options.threshold !== undefined ? `; label: 1 if score > ${options.threshold}.` : '.');
+  return exportOnnx(msflowInferenceFn(options), {
+    inputs: [{ name: 'image', shape }],
+    backend: options.backend,
+    path: options.path,
+    graphName: 'msflow',
+    serialize: { docString, metadata },
+  });
+}

@@ -1,0 +1,62 @@
+import { scoreLatents, step, sub, transpose, type Backbone, type MSFlowModel, type Tensor } from '@msflow/core';
+
+/** Options of {@link msflowInferenceFn}. */
+export interface MSFlowInferenceOptions {
+  /** The frozen feature extractor; its parameters must live on the onnx backend that traces. */
+  readonly backbone: Backbone;
+  /** The trained flows; parameters on the same backend. */
+  readonly model: MSFlowModel;
+  /**
+   * Image-score threshold baked into the graph: `label` = 1 where `score` > threshold, else 0.
+   * Without it there is no `label` output.
+   */
+  readonly threshold?: number;
+  /**
+   * Which MSFlow map becomes `anomaly_map`: `add` (the additive map, used for pixel AUROC;
+   * default) or `mul` (the multiplicative map the image score and PRO use).
+   */
+  readonly map?: 'add' | 'mul';
+  /** Input layout: `nchw` (default, the usual export interface) or `nhwc` (core's layout). */
+  readonly layout?: 'nchw' | 'nhwc';
+}
+
+/**
+ * The whole test-time program as one function of a normalised image batch: backbone (3 pooled
+ * taps), flows, per-scale logp maps, anomaly map at the input size, image score, and a label
+ * from a fixed threshold. Trace it with `compileOnnx` (fast inference) or `exportOnnx`
+ * (a standalone `.onnx`).
+ *
+ * @example
+ * ```ts
+ * setBackend(onnx); // then create backbone and model so their parameters are onnx tensors
+ * const fn = msflowInferenceFn({ backbone, model, threshold: 0.42 });
+ * const f = compileOnnx(fn, { inputs: [{ name: 'image', shape: [-1, 3, 256, 256] }] });
+ * const [map, score, label] = await f.run([images]);
+ * ```
+ */
+export function msflowInferenceFn(options: MSFlowInferenceOptions): (image: Tensor) => Record<string, Tensor> {
+  const { backbone, model, threshold, map = 'add', layout = 'nchw' } = options;
+  return (image) => {
+    const x = layout === 'nchw' ? transpose(image, [0, 2, 3, 1]) : image;
+    const { z } = model.forward(backbone.extract(x));
+    const maps = scoreLatents(z, model.config.inputSize, model.config.topK);
+    const out: Record<string, Tensor> = { anomaly_map: map === 'add' ? maps.add : maps.mul, score: maps.imageScores };
+    if (threshold !== undefined) out.label = step(sub(maps.imageScores, threshold));
+    return out;
+  };
+}
+
+/**
+ * The backbone alone as a traceable function of an NHWC batch: one pooled feature map per tap
+ * (`y1`, `y2`, ...). Compiled with `compileOnnx`, it is the fast way to compute the cached
+ * training features of any backend (the backbone is frozen).
+ *
+ * @example
+ * ```ts
+ * const f = compileOnnx(featureExtractorFn(backbone), { inputs: [{ name: 'image', shape: [-1, 256, 256, 3] }] });
+ * const [y1, y2, y3] = await f.run([pixels]);
+ * ```
+ */
+export function featureExtractorFn(backbone: Backbone): (image: Tensor) => Record<string, Tensor> {
+  return (image) => Object.fromEntries(backbone.extract(image).map((t, i) => [`y${i + 1}`, t]));
+}

@@ -1,0 +1,4 @@
+import { describeConformance } from '@msflow/core/testing';
+import { createOnnxEagerBackend } from '../src/index.js';
+
+describeConformance({ name: 'onnx eager', create: () => createOnnxEagerBackend() });

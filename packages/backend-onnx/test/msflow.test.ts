@@ -1,0 +1,135 @@
+// The whole MSFlow test-time program (backbone + flows + scoring) traced into one graph: the
+// compiled program and the exported file agree with the float64 reference backend and with the
+// tfjs backend (pure-JS cpu) on the same weights, within 1e-4 relative.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ort from 'onnxruntime-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  MSFlowModel,
+  Rng,
+  architecture,
+  createBackbone,
+  presetConfig,
+  randomBackboneWeights,
+  setBackend,
+  tensor,
+  tidy,
+  type Backend,
+  type Backbone,
+  type MSFlowConfig,
+} from '@msflow/core';
+import { createReferenceBackend } from '@msflow/core/testing';
+import { createTfjsBackend } from '@msflow/backend-tfjs';
+import { compileOnnx, createOnnxEagerBackend, exportMSFlowOnnx, featureExtractorFn, msflowInferenceFn, type OnnxBackend } from '../src/index.js';
+
+const SIZE = 64;
+const spec = architecture('resnet18');
+const weights = randomBackboneWeights(spec, new Rng(3));
+
+function setup(backend: Backend): { backbone: Backbone; model: MSFlowModel; config: MSFlowConfig } {
+  setBackend(backend);
+  const backbone = createBackbone(spec, weights);
+  const config = presetConfig('cpu', {
+    backbone: 'resnet18',
+    backbonePadding: 'zeros',
+    channels: backbone.taps.map((t) => t.channels),
+    strides: backbone.taps.map((t) => t.stride),
+    blocks: [1, 1, 1],
+    condChannels: 16,
+    inputSize: [SIZE, SIZE],
+  });
+  return { backbone, model: MSFlowModel.create(config), config };
+}
+
+/** Relative max difference, against the larger magnitude. */
+function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let d = 0;
+  let m = 1e-12;
+  for (let i = 0; i < a.length; i++) {
+    d = Math.max(d, Math.abs(a[i] - b[i]));
+    m = Math.max(m, Math.abs(b[i]));
+  }
+  return d / m;
+}
+
+describe('MSFlow inference traced to ONNX', () => {
+  let onnx: OnnxBackend;
+  let net: ReturnType<typeof setup>;
+  let dir: string;
+  const n = 2;
+  const image = Float32Array.from(new Rng(5).normalArray(n * 3 * SIZE * SIZE));
+  let reference: { map: Float64Array; score: Float64Array };
+  let tfjs: { map: Float32Array; score: Float32Array };
+
+  /** Runs the inference function kernel by kernel on `backend`. */
+  async function eagerRun(backend: Backend) {
+    const r = setup(backend);
+    const fn = msflowInferenceFn({ backbone: r.backbone, model: r.model });
+    const out = tidy(() => fn(tensor(image, [n, 3, SIZE, SIZE])));
+    const result = { map: await out.anomaly_map.data(), score: await out.score.data() };
+    backend.dispose();
+    return result;
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'msflow-export-'));
+    reference = (await eagerRun(createReferenceBackend())) as typeof reference;
+    tfjs = (await eagerRun(await createTfjsBackend({ prefer: ['cpu'] }))) as typeof tfjs;
+    onnx = createOnnxEagerBackend();
+    net = setup(onnx);
+  });
+  afterAll(() => {
+    onnx.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the compiled program matches the float64 reference, for any batch size, in one model', async () => {
+    const f = compileOnnx(msflowInferenceFn({ backbone: net.backbone, model: net.model, threshold: 0 }), {
+      inputs: [{ name: 'image', shape: [-1, 3, SIZE, SIZE] }],
+    });
+    const [map, score, label] = await f.run([{ data: image, shape: [n, 3, SIZE, SIZE] }]);
+    expect(map.shape).toEqual([n, SIZE, SIZE]);
+    expect(score.shape).toEqual([n]);
+    expect(relDiff(map.data, reference.map)).toBeLessThan(1e-4);
+    expect(relDiff(score.data, reference.score)).toBeLessThan(1e-4);
+    expect(Array.from(label.data)).toEqual(Array.from(score.data, (s) => (s > 0 ? 1 : 0)));
+    const [one] = await f.run([{ data: image.subarray(0, 3 * SIZE * SIZE), shape: [1, 3, SIZE, SIZE] }]);
+    expect(relDiff(one.data, reference.map.subarray(0, SIZE * SIZE))).toBeLessThan(1e-4);
+    expect(f.stats.staticReason).toBeUndefined();
+    expect(f.stats.models).toBe(1);
+    await f.dispose();
+  });
+
+  it('exports a standalone model (image in; anomaly_map, score, label out) matching the reference and tfjs', async () => {
+    const path = join(dir, 'msflow.onnx');
+    const threshold = reference.score[0]; // image 0 is not above its own score, image 1 is compared to it
+    const model = await exportMSFlowOnnx({ backbone: net.backbone, model: net.model, threshold, path });
+    expect(model.dynamicBatch).toBe(true);
+    const session = await ort.InferenceSession.create(path);
+    expect(session.inputNames).toEqual(['image']);
+    expect(session.outputNames).toEqual(['anomaly_map', 'score', 'label']);
+    const out = await session.run({ image: new ort.Tensor('float32', image, [n, 3, SIZE, SIZE]) });
+    expect(out.anomaly_map.dims).toEqual([n, SIZE, SIZE]);
+    expect(relDiff(out.anomaly_map.data as Float32Array, reference.map)).toBeLessThan(1e-4);
+    expect(relDiff(out.score.data as Float32Array, reference.score)).toBeLessThan(1e-4);
+    expect(relDiff(out.anomaly_map.data as Float32Array, tfjs.map)).toBeLessThan(1e-4);
+    expect(relDiff(out.score.data as Float32Array, tfjs.score)).toBeLessThan(1e-4);
+    const scores = out.score.data as Float32Array;
+    expect(Array.from(out.label.data as Float32Array)).toEqual(Array.from(scores, (s) => (s > threshold ? 1 : 0)));
+    await session.release();
+  });
+
+  it('the feature extractor gives the same taps as the backbone run kernel by kernel', async () => {
+    const f = compileOnnx(featureExtractorFn(net.backbone), { inputs: [{ name: 'image', shape: [-1, SIZE, SIZE, 3] }] });
+    const x = image.subarray(0, SIZE * SIZE * 3);
+    const taps = await f.run([{ data: x, shape: [1, SIZE, SIZE, 3] }]);
+    const want = tidy(() => net.backbone.extract(tensor(x, [1, SIZE, SIZE, 3])));
+    for (const [i, t] of want.entries()) {
+      expect(taps[i].shape).toEqual(t.shape);
+      expect(relDiff(taps[i].data, await t.data())).toBeLessThan(1e-5);
+      t.dispose();
+    }
+  });
+});
