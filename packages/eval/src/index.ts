@@ -1,1 +1,66 @@
-export {};
+/**
+ * `@msflow/eval`: everything around the model — image I/O, datasets (MVTec AD, VisA, folders),
+ * the MSFlow input transform (Pillow-exact Lanczos), synthetic anomalies, metrics (AUROC, AUPRO,
+ * MSFlow's PRO, F1-max), visualisation and run / backend-comparison reports.
+ *
+ * @packageDocumentation
+ */
+
+// Image I/O
+export type { RawImage, RgbImage, ChannelCount } from './io/raw_image.js';
+export { assertRawImage } from './io/raw_image.js';
+export { ImageCodecError } from './io/errors.js';
+export { decodePng, encodePng, isPng, type PngEncodeOptions } from './io/png.js';
+export { decodeJpeg, encodeJpeg, isJpeg } from './io/jpeg.js';
+export { decodeImage, readImage, readImageSync, writeImage, writeImageSync, encodeImageFor, isImageFile, IMAGE_EXTENSIONS } from './io/codec.js';
+export { writeFileAtomic, writeFileAtomicSync } from './io/atomic.js';
+
+// Image transforms
+export { lanczos3, lanczosCoefficients, resizeLanczosU8, resizeLanczosF32, type AxisCoefficients } from './image/lanczos.js';
+export { resizeNearest, nearestIndices } from './image/nearest.js';
+export { IMAGENET, IMAGENET_MEAN, IMAGENET_STD, normalizeRgb8, normalizeRgbFloat, denormalizeToRgb8, type Normalization } from './image/normalize.js';
+export { preprocessImage, preprocessMask, binaryMask, toImageSize, type ImageSize, type SizeLike, type PreprocessedImage } from './image/preprocess.js';
+
+// Datasets
+export type { Label, DatasetEntry, Sample, Batch } from './datasets/types.js';
+export { DatasetError, DatasetScanError, type ScanProblem } from './datasets/errors.js';
+export { ImageDataset, type DatasetOptions, type DatasetSpec, type IterateOptions, type BatchOptions, type ScanReport } from './datasets/dataset.js';
+export { mvtecDataset, visaDataset, type LayoutDatasetOptions, type Split } from './datasets/mvtec.js';
+export { folderDataset, type FolderDatasetOptions } from './datasets/folder.js';
+
+// Synthetic anomalies
+export { PerlinNoise } from './synth/noise.js';
+export { Canvas, type Rgb } from './synth/canvas.js';
+export { SCENE_FAMILIES, drawClassStyle, renderScene, type SceneFamily, type TextureFamily, type ObjectShape, type ClassStyle, type Scene } from './synth/scenes.js';
+export { ANOMALY_KINDS, ANOMALY_SIZES, paintAnomaly, type AnomalyKind, type AnomalySize } from './synth/anomalies.js';
+export { generateSyntheticClass, deriveSeed, type SyntheticClassOptions, type SyntheticImage, type SyntheticClass } from './synth/generate.js';
+export { writeSyntheticClass, type WriteSyntheticOptions, type WrittenClass } from './synth/write.js';
+
+// Metrics
+export type { ScoreArray, ScoreInput, LabelInput } from './metrics/inputs.js';
+export { auroc, pixelAuroc, rocCurve, type RocCurve, type RocCurveOptions } from './metrics/roc.js';
+export { f1Max, type F1Max } from './metrics/f1.js';
+export { labelComponents, type Components } from './metrics/components.js';
+export { indexRegions, type RegionIndex } from './metrics/regions.js';
+export { aupro, type AuproOptions, type AuproResult, type MapShape } from './metrics/aupro.js';
+export { auproMsflow, numpyArange, type MsflowAuproOptions, type MsflowAuproResult } from './metrics/aupro_msflow.js';
+export { trapezoidTo, sklearnAuc } from './metrics/trapezoid.js';
+export { floatToKey, keyToFloat, radixSortKeys, radixSortPairs } from './metrics/sort.js';
+export { evaluateAnomalyDetection, type EvaluationInput, type Evaluation } from './metrics/evaluate.js';
+
+// Visualisation
+export { jet, JET_LUT } from './viz/colormap.js';
+export { heatmapOverlay, drawContour, maskBoundary, thresholdMap, maskToRgb, valueRange, type OverlayOptions } from './viz/overlay.js';
+export { contactSheet, type SheetItem, type ContactSheetOptions } from './viz/contact_sheet.js';
+export { curveSvg, rocSvg, proSvg, thinCurve, type CurveSeries, type CurveChartOptions } from './viz/svg.js';
+export { renderHtmlReport, writeHtmlReport, htmlTable, pngDataUri, type HtmlReport, type HtmlSection, type HtmlTable } from './viz/html.js';
+export { rgbToPng, writeRgbPng } from './viz/png.js';
+
+// Reports
+export { RUN_RESULT_SCHEMA, RunResultError, validateRunResult, readRunResult, writeRunResult, type RunResult, type MetricSet, type AnomalyMapsRef } from './report/run_result.js';
+export { writeRunResultWithMaps, loadAnomalyMaps, type AnomalyMaps } from './report/maps_file.js';
+export { compareRuns, compareRunFiles, comparisonMarkdown, comparisonHtml, comparisonTables, writeComparison, METRIC_LABELS, type ComparedRun, type Comparison, type PairDifference } from './report/compare.js';
+export { buildRunReport, renderRunReport, writeRunReport, type RunVisuals } from './report/run_report.js';
+
+// Backbone weights
+export * from './weights/index.js';
