@@ -1,0 +1,128 @@
+import { sizeOf, type KernelImpl, type KernelTable } from '@msflow/core';
+import type { KernelRuntime } from '../runtime/kernel_runtime.js';
+import { runLinear } from './linear.js';
+
+/**
+ * Bilinear resize (PyTorch's coordinate rules) and its exact adjoint. The taps along each axis
+ * are computed once on the host in float64 and cached as tables, so the forward and gradient
+ * kernels use the very same weights and the gradient gathers (no atomics).
+ */
+
+interface Tap {
+  i0: number;
+  i1: number;
+  frac: number;
+}
+
+/** PyTorch's source taps for one axis (same rule as core's reference). */
+export function bilinearTaps(inSize: number, outSize: number, alignCorners: boolean): Tap[] {
+  const taps: Tap[] = [];
+  for (let d = 0; d < outSize; d++) {
+    const src = alignCorners ? (outSize > 1 ? (d * (inSize - 1)) / (outSize - 1) : 0) : Math.max(((d + 0.5) * inSize) / outSize - 0.5, 0);
+    const i0 = Math.min(Math.floor(src), inSize - 1);
+    taps.push({ i0, i1: Math.min(i0 + 1, inSize - 1), frac: src - i0 });
+  }
+  return taps;
+}
+
+const f32Bits = (v: number): number => new Uint32Array(Float32Array.of(v).buffer)[0];
+
+/** Forward table: per output row then per output column, [i0, i1, frac bits]. */
+function forwardTable(h: number, w: number, oh: number, ow: number, align: boolean): Uint32Array {
+  const rows = [...bilinearTaps(h, oh, align), ...bilinearTaps(w, ow, align)];
+  return Uint32Array.from(rows.flatMap((t) => [t.i0, t.i1, f32Bits(t.frac)]));
+}
+
+/**
+ * Gradient table of one axis in CSR form: `inSize + 1` offsets (relative to the entries), then
+ * entries [output index, weight bits] of every output reading each input cell.
+ */
+function adjointAxis(inSize: number, outSize: number, align: boolean): number[][] {
+  const lists: number[][][] = Array.from({ length: inSize }, () => []);
+  bilinearTaps(inSize, outSize, align).forEach((t, o) => {
+    const add = (i: number, wt: number) => {
+      const hit = lists[i].find((e) => e[0] === o);
+      if (hit) hit[1] += wt;
+      else lists[i].push([o, wt]);
+    };
+    add(t.i0, 1 - t.frac);
+    add(t.i1, t.frac);
+  });
+  return lists.map((l) => l.flatMap(([o, wt]) => [o, f32Bits(wt)]));
+}
+
+/**
+ * [cols start, rows CSR, cols CSR]. Each CSR part: `size + 1` offsets (absolute indices into
+ * the table) then entries; the rows part starts at index 1.
+ */
+function gradTable(h: number, w: number, oh: number, ow: number, align: boolean): Uint32Array {
+  const t: number[] = [0];
+  const part = (lists: number[][]) => {
+    let at = t.length + lists.length + 1;
+    for (const l of lists) {
+      t.push(at);
+      at += l.length;
+    }
+    t.push(at);
+    for (const l of lists) t.push(...l);
+  };
+  part(adjointAxis(h, oh, align));
+  t[0] = t.length;
+  part(adjointAxis(w, ow, align));
+  return Uint32Array.from(t);
+}
+
+// Words: 1 c, 2 h, 3 w, 4 oh, 5 ow.
+const FORWARD = `  let ch = i % P(1u); let r1 = i / P(1u); let ox = r1 % P(5u); let r2 = r1 / P(5u); let oy = r2 % P(4u); let b = r2 / P(4u);
+  let ty = oy * 3u; let tx = (P(4u) + ox) * 3u;
+  let y0 = tab[ty]; let y1 = tab[ty + 1u]; let ly = bitcast<f32>(tab[ty + 2u]);
+  let x0 = tab[tx]; let x1 = tab[tx + 1u]; let lx = bitcast<f32>(tab[tx + 2u]);
+  let rb = b * P(2u);
+  let v00 = x[((rb + y0) * P(3u) + x0) * P(1u) + ch];
+  let v01 = x[((rb + y0) * P(3u) + x1) * P(1u) + ch];
+  let v10 = x[((rb + y1) * P(3u) + x0) * P(1u) + ch];
+  let v11 = x[((rb + y1) * P(3u) + x1) * P(1u) + ch];
+  out[i] = (1.0 - ly) * ((1.0 - lx) * v00 + lx * v01) + ly * ((1.0 - lx) * v10 + lx * v11);`;
+
+// tab[0] is where the column part starts; offsets are absolute.
+const GRAD = `  let ch = i % P(1u); let r1 = i / P(1u); let ix = r1 % P(3u); let r2 = r1 / P(3u); let iy = r2 % P(2u); let b = r2 / P(2u);
+  let cols = tab[0];
+  var s = 0.0;
+  for (var e = tab[1u + iy]; e < tab[2u + iy]; e = e + 2u) {
+    let oy = tab[e]; let wy = bitcast<f32>(tab[e + 1u]);
+    var t = 0.0;
+    for (var f = tab[cols + ix]; f < tab[cols + ix + 1u]; f = f + 2u) {
+      t = t + bitcast<f32>(tab[f + 1u]) * dy[((b * P(4u) + oy) * P(5u) + tab[f]) * P(1u) + ch];
+    }
+    s = s + wy * t;
+  }
+  out[i] = s;`;
+
+function resize(rt: KernelRuntime): KernelImpl<'ResizeBilinear'> {
+  return ({ inputs: [x], attrs: { size, alignCorners }, outShape }) => {
+    const out = rt.output(outShape);
+    const [, h, w, c] = x.shape;
+    const [oh, ow] = size;
+    const tab = rt.table(`resize:${h},${w},${oh},${ow},${alignCorners}`, () => forwardTable(h, w, oh, ow, alignCorners));
+    runLinear(rt, { label: 'resize bilinear', inputs: [{ name: 'x' }, { name: 'tab', type: 'u32' }], body: FORWARD }, sizeOf(outShape),
+      (wr) => wr.u32(c, h, w, oh, ow), [rt.buffer(x), tab], out.storage!);
+    return out;
+  };
+}
+
+function resizeGrad(rt: KernelRuntime): KernelImpl<'ResizeBilinearGrad'> {
+  return ({ inputs: [dy], attrs: { inputSize, alignCorners }, outShape }) => {
+    const out = rt.output(outShape);
+    const [, oh, ow, c] = dy.shape;
+    const [h, w] = inputSize;
+    const tab = rt.table(`resize-grad:${h},${w},${oh},${ow},${alignCorners}`, () => gradTable(h, w, oh, ow, alignCorners));
+    runLinear(rt, { label: 'resize bilinear grad', inputs: [{ name: 'dy' }, { name: 'tab', type: 'u32' }], body: GRAD }, sizeOf(outShape),
+      (wr) => wr.u32(c, h, w, oh, ow), [rt.buffer(dy), tab], out.storage!);
+    return out;
+  };
+}
+
+/** The resize kernels. */
+export function resizeKernels(rt: KernelRuntime): KernelTable {
+  return { ResizeBilinear: resize(rt), ResizeBilinearGrad: resizeGrad(rt) };
+}

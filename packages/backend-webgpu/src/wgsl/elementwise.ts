@@ -1,0 +1,185 @@
+import type { BinaryKernel, UnaryKernel } from '@msflow/core';
+import type { ExprNode } from '../runtime/tensor_data.js';
+import { header, linearMain, type ParamWriter } from './common.js';
+
+/**
+ * Helper functions with better accuracy than the plain formulas: `tanh` that cannot overflow,
+ * `log1p` (Goldberg's trick, exact to a few ulp), a `softplus` and `sigmoid` that stay finite.
+ */
+export const MATH_HELPERS = `
+fn m_tanh(x: f32) -> f32 {
+  let a = abs(x);
+  if (a < 0.4) {
+    let x2 = x * x;
+    return x * (1.0 + x2 * (-0.33333334 + x2 * (0.13333334 + x2 * (-0.053968254 + x2 * (0.021869488 + x2 * -0.008863236)))));
+  }
+  let e = exp(-2.0 * min(a, 20.0));
+  return sign(x) * (1.0 - e) / (1.0 + e);
+}
+fn m_log1p(x: f32) -> f32 {
+  let v = 1.0 + x;
+  if (v == 1.0) { return x; }
+  return log(v) * x / (v - 1.0);
+}
+fn m_sigmoid(x: f32) -> f32 {
+  if (x >= 0.0) { return 1.0 / (1.0 + exp(-x)); }
+  let e = exp(x);
+  return e / (1.0 + e);
+}
+fn m_softplus(x: f32) -> f32 {
+  return max(x, 0.0) + m_log1p(exp(-abs(x)));
+}
+fn m_step(x: f32) -> f32 { return select(0.0, 1.0, x > 0.0); }
+`;
+
+/** WGSL of a unary kernel applied to expression `a`. */
+export function unaryExpr(op: UnaryKernel, a: string): string {
+  switch (op) {
+    case 'Exp':
+      return `exp(${a})`;
+    case 'Log':
+      return `log(${a})`;
+    case 'Tanh':
+      return `m_tanh(${a})`;
+    case 'Atan':
+      return `atan(${a})`;
+    case 'Sigmoid':
+      return `m_sigmoid(${a})`;
+    case 'Softplus':
+      return `m_softplus(${a})`;
+    case 'Relu':
+      return `max(${a}, 0.0)`;
+    case 'Relu6':
+      return `clamp(${a}, 0.0, 6.0)`;
+    case 'Sqrt':
+      return `sqrt(${a})`;
+    case 'Square':
+      return `(${a} * ${a})`;
+    case 'Neg':
+      return `(-${a})`;
+    case 'Abs':
+      return `abs(${a})`;
+    case 'Step':
+      return `m_step(${a})`;
+    case 'Sign':
+      return `sign(${a})`;
+  }
+}
+
+/** WGSL of a binary kernel applied to expressions `a` and `b`. */
+export function binaryExpr(op: BinaryKernel, a: string, b: string): string {
+  switch (op) {
+    case 'Add':
+      return `(${a} + ${b})`;
+    case 'Sub':
+      return `(${a} - ${b})`;
+    case 'Mul':
+      return `(${a} * ${b})`;
+    case 'Div':
+      return `(${a} / ${b})`;
+    case 'Maximum':
+      return `max(${a}, ${b})`;
+    case 'Minimum':
+      return `min(${a}, ${b})`;
+  }
+}
+
+/**
+ * How a leaf's index follows from the output's linear index `i`:
+ * `same` (same shape), `scalar` (one element), `mod` (the leaf is a suffix of the output's
+ * dimensions: `i % size`), `div` (a prefix: `i / inner`), `general` (per-axis strides).
+ */
+export type LeafMode = 'same' | 'scalar' | 'mod' | 'div' | 'general';
+
+/** Structure of one fused element-wise program (what its code depends on). */
+export interface FusedLayout {
+  readonly node: ExprNode;
+  readonly modes: readonly LeafMode[];
+  /** Rank of the merged output shape used by `general` leaves (0 when none is general). */
+  readonly rank: number;
+}
+
+/**
+ * Parameter layout of a fused program: word 0 = n; then per leaf one word (`mod`: leaf size,
+ * `div`: inner size, `general`: start of its `rank` strides); then the `rank` output dims;
+ * then one f32 word per `const` node, in depth-first order.
+ */
+export function fusedShader(layout: FusedLayout, wg: number): string {
+  const { node, modes, rank } = layout;
+  const L = modes.length;
+  // Word indices: 1..L leaf words; general strides are appended after the output dims.
+  const dimsAt = 1 + L;
+  let cursor = dimsAt + rank;
+  const strideAt: number[] = [];
+  for (const m of modes) {
+    if (m === 'general') {
+      strideAt.push(cursor);
+      cursor += rank;
+    } else strideAt.push(-1);
+  }
+  let constAt = cursor;
+  const body: string[] = [];
+  if (modes.includes('general')) {
+    body.push('  var r = i;');
+    for (let d = rank - 1; d >= 0; d--) {
+      body.push(`  let c${d} = r % P(${dimsAt + d}u);`);
+      if (d > 0) body.push(`  r = r / P(${dimsAt + d}u);`);
+    }
+  }
+  modes.forEach((m, l) => {
+    let idx: string;
+    if (m === 'same') idx = 'i';
+    else if (m === 'scalar') idx = '0u';
+    else if (m === 'mod') idx = `i % P(${1 + l}u)`;
+    else if (m === 'div') idx = `i / P(${1 + l}u)`;
+    else idx = Array.from({ length: rank }, (_, d) => `c${d} * P(${strideAt[l] + d}u)`).join(' + ');
+    body.push(`  let v${l} = in${l}[${idx}];`);
+  });
+  let tmp = 0;
+  const emit = (n: ExprNode): string => {
+    switch (n.k) {
+      case 'leaf':
+        return `v${n.i}`;
+      case 'const':
+        return `PF(${constAt++}u)`;
+      case 'unary': {
+        const a = emit(n.a);
+        body.push(`  let t${tmp} = ${unaryExpr(n.op, a)};`);
+        return `t${tmp++}`;
+      }
+      case 'binary': {
+        const a = emit(n.a);
+        const b = emit(n.b);
+        body.push(`  let t${tmp} = ${binaryExpr(n.op, a, b)};`);
+        return `t${tmp++}`;
+      }
+    }
+  };
+  const result = emit(node);
+  body.push(`  out[i] = ${result};`);
+  return [header(constAt, modes.map((_, l) => ({ name: `in${l}` })), [{ name: 'out' }]), MATH_HELPERS, linearMain(wg, body.join('\n'))].join(
+    '\n',
+  );
+}
+
+/** Values of a fused program's parameters, laid out as {@link fusedShader} reads them. */
+export interface FusedParams {
+  readonly n: number;
+  /** Per leaf: `mod` leaf size, `div` inner size, otherwise unused. */
+  readonly leafWords: readonly number[];
+  /** Merged output dims (length `rank`). */
+  readonly dims: readonly number[];
+  /** Per `general` leaf, its strides over the merged dims (0 where broadcast). */
+  readonly strides: readonly (readonly number[] | null)[];
+  /** Values of the `const` nodes in depth-first order. */
+  readonly consts: readonly number[];
+}
+
+/** Writes {@link FusedParams} into a {@link ParamWriter}. */
+export function writeFusedParams(w: ParamWriter, p: FusedParams): void {
+  w.u32(p.n);
+  w.u32(...p.leafWords);
+  w.u32(...p.dims);
+  for (const s of p.strides) if (s) w.u32(...s);
+  w.f32(...p.consts);
+}
