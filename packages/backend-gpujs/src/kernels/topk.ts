@@ -1,0 +1,50 @@
+import { kernelSource, lit, sizeOf } from '../codegen.js';
+import type { GpuOp } from './types.js';
+
+interface TopKSpec {
+  rows: number;
+  n: number;
+  k: number;
+}
+
+/**
+ * Each element's rank in its row (larger values first, ties broken by position); elements of
+ * rank < k keep their value, the others become 0. Selection without sorting, one thread per
+ * element, so it maps onto gpu.js's one-output-per-thread model.
+ */
+function selectSource({ n, k }: TopKSpec): string {
+  return kernelSource(['x'], [
+    'const i = this.thread.x;',
+    `const row = Math.floor((i + 0.5) / ${lit(n)});`,
+    `const j = i - row * ${n};`,
+    `const base = row * ${n};`,
+    'const v = x[i];',
+    'let rank = 0;',
+    `for (let q = 0; q < ${n}; q++) {`,
+    '  const u = x[base + q];',
+    '  if (u > v || (u == v && q < j)) { rank += 1; }',
+    '}',
+    `return rank < ${k} ? v : 0.0;`,
+  ]);
+}
+
+/** Row sums of the selected values, divided by k. */
+function meanSource({ n, k }: TopKSpec): string {
+  return kernelSource(['s'], [
+    `const base = this.thread.x * ${n};`,
+    'let acc = 0.0;',
+    `for (let q = 0; q < ${n}; q++) { acc += s[base + q]; }`,
+    `return acc / ${lit(k)};`,
+  ]);
+}
+
+export const topKMean: GpuOp<'TopKMean'> = ({ inputs, shapes, attrs, outShape, runner }) => {
+  const x = shapes[0];
+  const spec: TopKSpec = { rows: sizeOf(outShape), n: x[x.length - 1], k: attrs.k };
+  const selected = runner.run('TopKSelect', spec, selectSource, inputs[0].size, inputs);
+  try {
+    return runner.run('TopKMean', spec, meanSource, spec.rows, [selected]);
+  } finally {
+    selected.release();
+  }
+};
