@@ -23,3 +23,4 @@ export * from './msflow/index.js';
 export * from './train/index.js';
 export * from './score/index.js';
 export * from './checkpoint/index.js';
+export { halfToFloat, floatToHalf } from './io/half.js';

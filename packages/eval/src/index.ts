@@ -64,3 +64,7 @@ export { buildRunReport, renderRunReport, writeRunReport, type RunVisuals } from
 
 // Backbone weights
 export * from './weights/index.js';
+
+// Feature caches
+export { Float16CacheWriter, openFloat16Cache } from './features/float16_cache.js';
+export { cacheFeatures, concatFeatureSets, type CacheFeaturesOptions, type CachedFeatures } from './features/store.js';

@@ -1,3 +1,4 @@
+import { halfToFloat } from './half.js';
 /**
  * The safetensors format (8-byte little-endian header length, JSON header, raw little-endian
  * data), in pure TypeScript over bytes: no file system, so it runs everywhere core runs.
@@ -60,15 +61,6 @@ export function encodeSafetensors(tensors: ReadonlyMap<string, NamedArray>, meta
     pos += d.length * 4;
   }
   return out;
-}
-
-function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * 2 ** -14 * (f / 1024);
-  if (e === 31) return f ? NaN : s * Infinity;
-  return s * 2 ** (e - 15) * (1 + f / 1024);
 }
 
 /**

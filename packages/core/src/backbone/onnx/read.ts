@@ -1,4 +1,4 @@
-import { halfToFloat } from '../tfjs/decode.js';
+import { halfToFloat } from '../../io/half.js';
 import type { StoredTensor, TensorStore } from '../weights.js';
 import { int64, onnxRoot, ONNX_DTYPE } from './proto.js';
 

@@ -1,14 +1,8 @@
 import type { StoredTensor } from '../weights.js';
 
-/** IEEE half-precision bits to a number. */
-export function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * 2 ** -14 * (f / 1024);
-  if (e === 31) return f ? NaN : s * Infinity;
-  return s * 2 ** (e - 15) * (1 + f / 1024);
-}
+import { halfToFloat } from '../../io/half.js';
+
+export { halfToFloat };
 
 /** Quantization of one weight in a tfjs weights manifest. */
 export interface TfjsQuantization {
