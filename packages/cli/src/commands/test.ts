@@ -1,0 +1,50 @@
+import { relative } from 'node:path';
+import { useBackend } from '../util/backends.js';
+import { choiceFlag } from '../util/errors.js';
+import { table, type Output } from '../util/output.js';
+import { DATASET_KINDS } from '../pipeline/dataset.js';
+import { pct } from '../pipeline/progress.js';
+import { testCheckpoint } from '../pipeline/test.js';
+
+/** Flags of `msflow test`. */
+export interface TestFlags {
+  data?: string;
+  kind?: string;
+  class?: string;
+  testDir?: string;
+  masks?: string;
+  out?: string;
+  backend?: string;
+  saveThreshold?: boolean;
+  heatmaps?: boolean;
+}
+
+const rel = (p: string) => relative(process.cwd(), p) || '.';
+
+/** `msflow test <checkpoint>`: metrics, thresholds, report and heatmaps for a test split. */
+export async function testCommand(out: Output, checkpoint: string, flags: TestFlags): Promise<void> {
+  const kind = choiceFlag(flags.kind, '--kind', DATASET_KINDS);
+  await useBackend(flags.backend);
+  const r = await testCheckpoint(
+    { checkpoint, data: flags.data, kind, className: flags.class, testDir: flags.testDir, masksDir: flags.masks, out: flags.out, saveThreshold: flags.saveThreshold, heatmaps: flags.heatmaps },
+    out,
+  );
+  const m = r.metrics;
+  const rows: [string, string][] = [
+    ['image AUROC', pct(m.imageAuroc)],
+    ['pixel AUROC', pct(m.pixelAuroc)],
+    ['AUPRO (FPR <= 0.3)', pct(m.aupro)],
+    ['image F1-max', pct(m.imageF1Max)],
+    ['pixel F1-max', pct(m.pixelF1Max)],
+  ];
+  const t = r.thresholds;
+  const human = [
+    `${r.className}: ${r.images.total} test images (${r.images.anomalous} anomalous), backend ${r.backend.detail}`,
+    table(['metric (x100)', 'value'], rows),
+    t.f1 ? `image threshold (F1-max ${pct(t.f1.f1)} on the test set): ${t.f1.value.toPrecision(6)}${flags.saveThreshold === false ? '' : ' (stored in the checkpoint)'}` : 'no F1-max threshold (the test set needs normal and anomalous images)',
+    `report: ${rel(r.files.report)}`,
+    `metrics: ${rel(r.files.metrics)}`,
+    ...(r.files.heatmaps ? [`heatmaps: ${rel(r.files.heatmaps)}/`] : []),
+  ].join('\n');
+  out.result(r, human);
+}

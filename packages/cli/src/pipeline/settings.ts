@@ -1,0 +1,132 @@
+import { resolve } from 'node:path';
+import { ConfigError, PRESETS, presetConfig, type ConfigOverrides, type MSFlowConfig } from '@msflow/core';
+import { readConfigFile } from '../util/config.js';
+import { choiceFlag, fractionFlag, intFlag, numFlag, UsageError } from '../util/errors.js';
+import { backboneIdentity } from './backbone.js';
+import { DATASET_KINDS, type DatasetKind } from './dataset.js';
+
+/** Settings of `msflow train` (and the demo), after config file and flags are merged. */
+export interface TrainSettings {
+  preset: string;
+  config: MSFlowConfig;
+  /** Dataset root (for `folder`: the normal images). */
+  data?: string;
+  kind: DatasetKind;
+  /** Class folder name, or `all`. */
+  className?: string;
+  testDir?: string;
+  masksDir?: string;
+  backend: string;
+  backbone: string;
+  /** Runs root (`runs`). */
+  out: string;
+  /** Fraction of normal training images held out for the thresholds (0: none). */
+  valSplit: number;
+  /** Quantile of normal scores used as the normal-only threshold. */
+  quantile: number;
+  /** Evaluate on the test split after every meta-epoch (when there is one). */
+  evaluate: boolean;
+  resume?: string;
+  /** Whether the user chose the model structure (preset, config file or model flags). */
+  explicitModel: boolean;
+  /** Where training features live: `memory`, `disk` (float16 file), or `auto` (disk when they would take over a quarter of RAM). */
+  featureCache: 'auto' | 'memory' | 'disk';
+}
+
+/** Raw option values (flags or config-file keys) of the train command. */
+export interface TrainFlags {
+  config?: string;
+  data?: string;
+  kind?: string;
+  class?: string;
+  testDir?: string;
+  masks?: string;
+  preset?: string;
+  backend?: string;
+  backbone?: string;
+  seed?: string | number;
+  epochs?: string | number;
+  subEpochs?: string | number;
+  batchSize?: string | number;
+  lr?: string | number;
+  size?: string | number;
+  out?: string;
+  valSplit?: string | number;
+  quantile?: string | number;
+  eval?: boolean;
+  resume?: string;
+  featureCache?: string;
+  /** Config files only: any MSFlowConfig fields to override (e.g. `{ blocks: [2, 2, 2] }`). */
+  model?: ConfigOverrides;
+}
+
+const FILE_KEYS = new Set(['data', 'kind', 'class', 'testDir', 'masks', 'preset', 'backend', 'backbone', 'seed', 'epochs', 'subEpochs', 'batchSize', 'lr', 'size', 'out', 'valSplit', 'quantile', 'eval', 'featureCache', 'model']);
+
+/**
+ * Merges a config file (JSON or YAML, keys as the long flag names in camelCase plus `model` for
+ * raw config overrides) with flags (flags win) and validates every value, naming the flag.
+ *
+ * @example
+ * ```ts
+ * const s = resolveTrainSettings({ data: 'data/mvtec', class: 'bottle', epochs: '2' });
+ * s.config.train.metaEpochs; // 2
+ * ```
+ */
+export function resolveTrainSettings(flags: TrainFlags): TrainSettings {
+  const file = flags.config ? readConfigFile(flags.config) : {};
+  const unknown = Object.keys(file).filter((k) => !FILE_KEYS.has(k));
+  if (unknown.length) throw new UsageError(`--config: ${flags.config} has unknown key(s) ${unknown.join(', ')} (known: ${[...FILE_KEYS].join(', ')})`);
+  const f = { ...(file as TrainFlags) };
+  for (const [k, v] of Object.entries(flags)) if (v !== undefined && k !== 'config') (f as Record<string, unknown>)[k] = v;
+
+  const preset = f.preset ?? 'cpu';
+  if (!PRESETS[preset]) throw new UsageError(`--preset: unknown preset '${preset}' (known: ${Object.keys(PRESETS).join(', ')})`);
+  const kind = choiceFlag(f.kind, '--kind', DATASET_KINDS) ?? 'mvtec';
+  const size = intFlag(f.size, '--size', 32);
+  if (size !== undefined && size % 32 !== 0) throw new UsageError(`--size: expected a multiple of 32 (the backbone's deepest pooled stride), got '${f.size}'`);
+  const metaEpochs = intFlag(f.epochs, '--epochs', 1);
+  const subEpochs = intFlag(f.subEpochs, '--sub-epochs', 1);
+  const batchSize = intFlag(f.batchSize, '--batch-size', 1);
+  const lr = numFlag(f.lr, '--lr');
+  if (lr !== undefined && !(lr > 0)) throw new UsageError(`--lr: expected a positive number, got '${f.lr}'`);
+  const seed = intFlag(f.seed, '--seed', 0);
+  const model = f.model ?? {};
+  if (typeof model !== 'object' || Array.isArray(model)) throw new UsageError(`--config: 'model' must be an object of MSFlow config fields`);
+  const overrides: ConfigOverrides = {
+    ...model,
+    ...(size !== undefined ? { inputSize: [size, size] as [number, number] } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    train: { ...model.train, metaEpochs, subEpochs, batchSize, lr },
+  };
+  let config: MSFlowConfig;
+  try {
+    config = presetConfig(preset, overrides);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageError(`${flags.config ? `--config ${flags.config}` : '--preset'}: ${err.message}`);
+    throw err;
+  }
+  const backbone = f.backbone ?? 'default';
+  const id = backboneIdentity(backbone, config);
+  config = { ...config, backbone: id.id, backbonePadding: id.padding };
+  if (backbone === 'default' && JSON.stringify(config.channels) !== JSON.stringify([256, 512, 1024])) {
+    throw new UsageError(`--backbone: the built-in backbone gives 256/512/1024 channels, preset ${preset} needs [${config.channels.join(',')}]; pass --backbone <weights file> or --backbone random`);
+  }
+  return {
+    preset,
+    config,
+    data: f.data ? resolve(f.data) : undefined,
+    kind,
+    className: f.class,
+    testDir: f.testDir ? resolve(f.testDir) : undefined,
+    masksDir: f.masks ? resolve(f.masks) : undefined,
+    backend: f.backend ?? 'auto',
+    backbone: backbone === 'default' || backbone === 'random' ? backbone : resolve(backbone),
+    out: resolve(f.out ?? 'runs'),
+    valSplit: fractionFlag(f.valSplit, '--val-split', 0, 0.5) ?? 0,
+    quantile: fractionFlag(f.quantile, '--quantile', 0.5, 1) ?? 0.99,
+    evaluate: f.eval ?? true,
+    resume: f.resume,
+    explicitModel: flags.preset !== undefined || flags.config !== undefined || size !== undefined,
+    featureCache: choiceFlag(f.featureCache, '--feature-cache', ['auto', 'memory', 'disk'] as const) ?? 'auto',
+  };
+}

@@ -1,0 +1,124 @@
+import { dirname, resolve } from 'node:path';
+import { evaluate, getBackend, restoreModel } from '@msflow/core';
+import { UsageError } from '../util/errors.js';
+import type { Output } from '../util/output.js';
+import { readCheckpoint, updateCliInfo, type CheckpointPaths } from './checkpoint.js';
+import { openSplit, type DatasetKind, type DatasetRef } from './dataset.js';
+import { FeatureExtractor } from './extractor.js';
+import { scoreEvaluation, writeEvaluationReport, type ReportFiles } from './report.js';
+import { f1Threshold, type Thresholds } from './thresholds.js';
+
+/** Options of {@link testCheckpoint}. */
+export interface TestOptions {
+  checkpoint: string;
+  /** Dataset; absent fields come from the checkpoint's record. */
+  data?: string;
+  kind?: DatasetKind;
+  className?: string;
+  testDir?: string;
+  masksDir?: string;
+  /** Where to write metrics.json, report.html and heatmaps/ (default: `<run>/test`). */
+  out?: string;
+  /** Store the test set's F1-max threshold in the checkpoint (default true). */
+  saveThreshold?: boolean;
+  heatmaps?: boolean;
+}
+
+/** What a test produced. */
+export interface TestOutcome {
+  className: string;
+  checkpoint: CheckpointPaths;
+  metrics: Record<string, number>;
+  thresholds: Thresholds;
+  files: ReportFiles;
+  images: { total: number; anomalous: number };
+  backend: { name: string; detail: string };
+  featuresVia: string;
+  timings: Record<string, number>;
+}
+
+/**
+ * Scores a checkpoint on a test split on the active backend: metrics (image AUROC, pixel AUROC,
+ * AUPRO, F1-max), the F1-max image threshold (stored in the checkpoint sidecar), and the report
+ * files.
+ *
+ * @example
+ * ```ts
+ * await useBackend('auto');
+ * const r = await testCheckpoint({ checkpoint: 'runs/bottle/latest' }, out);
+ * ```
+ */
+export async function testCheckpoint(o: TestOptions, out: Output): Promise<TestOutcome> {
+  const t0 = performance.now();
+  const ckpt = readCheckpoint(o.checkpoint);
+  const recorded = ckpt.sidecar.cli?.dataset;
+  let ref: DatasetRef;
+  if (o.data) ref = { kind: o.kind ?? recorded?.kind ?? 'mvtec', root: resolve(o.data), className: o.className ?? recorded?.className ?? '', testDir: o.testDir, masksDir: o.masksDir };
+  else if (recorded) ref = { ...recorded, ...(o.className ? { className: o.className } : {}), ...(o.testDir ? { testDir: resolve(o.testDir) } : {}) };
+  else throw new UsageError('--data: required (the checkpoint does not record its dataset)');
+  if (!ref.className && ref.kind !== 'folder') throw new UsageError('--class: required with --data');
+  const config = ckpt.sidecar.config;
+  const ds = openSplit(ref, 'test', { size: config.inputSize, keepRgb: true });
+  const timings: Record<string, number> = {};
+  let t = performance.now();
+  const fx = await FeatureExtractor.open(ckpt.sidecar.cli?.backbone ?? 'default', config);
+  let set;
+  try {
+    const spec = fx.backbone.spec;
+    if (spec.id !== config.backbone || spec.padMode !== config.backbonePadding) {
+      throw new UsageError(`--backbone: ${ckpt.paths.sidecar} was trained on ${config.backbone}/${config.backbonePadding} features, the backbone gives ${spec.id}/${spec.padMode}`);
+    }
+    const bar = out.progress(`features ${ref.className}`, ds.length);
+    set = await fx.extract(ds, { onProgress: (d) => bar.tick(d) });
+    bar.end();
+  } finally {
+    await fx.dispose();
+  }
+  timings.features = (performance.now() - t) / 1000;
+  t = performance.now();
+  const model = restoreModel(ckpt);
+  let output;
+  try {
+    const bar = out.progress(`test ${ref.className}`, ds.length);
+    output = await evaluate(model, set.features, { onProgress: (d) => bar.tick(d) });
+    bar.end();
+  } finally {
+    model.dispose();
+  }
+  timings.inference = (performance.now() - t) / 1000;
+  t = performance.now();
+  const evaluation = scoreEvaluation(output, set, true);
+  timings.metrics = (performance.now() - t) / 1000;
+  const thresholds: Thresholds = { ...(ckpt.sidecar.cli?.thresholds ?? {}) };
+  const f1 = f1Threshold(output.imageScores, set.labels, 'test');
+  if (f1) {
+    thresholds.f1 = f1;
+    if (o.saveThreshold !== false) updateCliInfo(ckpt.paths, (cli) => ({ ...cli, thresholds: { ...cli.thresholds, f1 } }));
+  }
+  const info = getBackend().info();
+  const backend = { name: info.name, detail: info.detail.split(';')[0] };
+  timings.total = (performance.now() - t0) / 1000;
+  const dir = o.out ? resolve(o.out) : resolve(dirname(ckpt.paths.weights), 'test');
+  const files = writeEvaluationReport(dir, {
+    datasetName: ref.kind,
+    className: ref.className,
+    set,
+    output,
+    evaluation,
+    backend: { name: backend.name, detail: backend.detail },
+    timings,
+    config: config as unknown as Record<string, unknown>,
+    heatmaps: o.heatmaps,
+  });
+  return {
+    className: ref.className,
+    checkpoint: ckpt.paths,
+    metrics: evaluation.metrics,
+    thresholds,
+    files,
+    images: { total: set.labels.length, anomalous: set.labels.reduce((n, l) => n + l, 0) },
+    backend: { name: backend.name, detail: backend.detail },
+    featuresVia: fx.via,
+    timings,
+  };
+}

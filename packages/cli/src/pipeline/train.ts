@@ -1,0 +1,209 @@
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { evaluate, getBackend, MSFlowModel, restoreModel, restoreTrainer, Trainer, type EvaluationOutput, type MSFlowConfig, type TrainingMetrics } from '@msflow/core';
+import type { Evaluation } from '@msflow/eval';
+import { CliError, UsageError } from '../util/errors.js';
+import type { Output } from '../util/output.js';
+import { readCheckpoint, writeCheckpoint, type CheckpointPaths, type CliSidecarInfo } from './checkpoint.js';
+import { hasTestSplit, openSplit, type DatasetRef } from './dataset.js';
+import { FeatureExtractor, type ExtractedSet } from './extractor.js';
+import { splitIndices, subsetFeatures } from './features.js';
+import { trainProgress } from './progress.js';
+import { HEADLINE_METRICS, scoreEvaluation, writeEvaluationReport, type ReportFiles } from './report.js';
+import { LazyRunDir } from './run_dir.js';
+import type { TrainSettings } from './settings.js';
+import { f1Threshold, quantile, type Thresholds } from './thresholds.js';
+
+/** What training one class produced. */
+export interface TrainOutcome {
+  className: string;
+  status: 'completed' | 'cancelled';
+  runDir: string;
+  checkpoint: CheckpointPaths;
+  /** Last and best test metrics per meta-epoch (empty without a test split). */
+  metrics: TrainingMetrics;
+  /** Metrics of the final model on the test split (= the last meta-epoch's). */
+  final?: Record<string, number>;
+  thresholds: Thresholds;
+  report?: ReportFiles;
+  images: { train: number; validation: number; test: number };
+  backend: { name: string; detail: string };
+  featuresVia: string;
+  timings: Record<string, number>;
+}
+
+/** Context of a training call. */
+export interface TrainContext {
+  out: Output;
+  /** Aborting stops at the next step and saves a resumable checkpoint. */
+  signal?: AbortSignal;
+}
+
+const seconds = (t0: number) => (performance.now() - t0) / 1000;
+
+/** The dataset of a run: from the flags, else (on resume) the one the checkpoint recorded. */
+function datasetRef(s: TrainSettings, className: string, recorded?: DatasetRef): DatasetRef {
+  if (s.data) return { kind: s.kind, root: s.data, className, testDir: s.testDir, masksDir: s.masksDir };
+  if (recorded) return recorded;
+  throw new UsageError('--data: required (the dataset root, e.g. --data data/mvtec --class bottle)');
+}
+
+/**
+ * Trains one class end to end: features once (frozen backbone), the flows on the active backend,
+ * a test-set evaluation after each meta-epoch (when the dataset has a test split), a checkpoint
+ * after each meta-epoch and at the end (with thresholds), and the HTML report. With
+ * `settings.resume`, continues that checkpoint's run in its folder.
+ *
+ * @example
+ * ```ts
+ * await useBackend('auto');
+ * const outcome = await trainClass(resolveTrainSettings({ data: 'data/mvtec', class: 'bottle' }), 'bottle', { out });
+ * ```
+ */
+export async function trainClass(s: TrainSettings, className: string, ctx: TrainContext): Promise<TrainOutcome> {
+  const { out } = ctx;
+  const t0 = performance.now();
+  const timings: Record<string, number> = {};
+  const resumed = s.resume ? readCheckpoint(s.resume, { expect: s.explicitModel ? s.config : undefined }) : undefined;
+  if (resumed && !resumed.sidecar.training) throw new CliError(`${resumed.paths.sidecar}: checkpoint has no training state to resume (saved without its optimizer)`);
+  let config: MSFlowConfig = resumed ? resumed.sidecar.config : s.config;
+  const backboneChoice = resumed?.sidecar.cli?.backbone ?? s.backbone;
+  const ref = datasetRef(s, resumed?.sidecar.cli?.dataset?.className ?? className, resumed?.sidecar.cli?.dataset);
+  const trainSet = openSplit(ref, 'train', { size: config.inputSize });
+  const testDs = s.evaluate && hasTestSplit(ref) ? openSplit(ref, 'test', { size: config.inputSize, keepRgb: true }) : undefined;
+
+  // Features: the frozen backbone runs once per image. A disk cache (float16) lives under the runs
+  // root for the duration of this process only.
+  const cachePath = join(s.out, '.feature-cache', `${ref.className}-${process.pid}.safetensors`);
+  process.once('exit', () => rmSync(cachePath, { force: true }));
+  let t = performance.now();
+  const fx = await FeatureExtractor.open(backboneChoice, config);
+  let train: ExtractedSet;
+  let test: ExtractedSet | undefined;
+  try {
+    const spec = fx.backbone.spec;
+    if (resumed && (spec.id !== config.backbone || spec.padMode !== config.backbonePadding)) {
+      throw new CliError(`${resumed.paths.sidecar}: checkpoint was trained on ${config.backbone}/${config.backbonePadding} features, --backbone gives ${spec.id}/${spec.padMode}`);
+    }
+    config = { ...config, backbone: spec.id, backbonePadding: spec.padMode };
+    const bar = out.progress(`features ${ref.className}`, trainSet.length + (testDs?.length ?? 0));
+    train = await fx.extract(trainSet, { onProgress: (d) => bar.tick(d), cache: { mode: s.featureCache, path: cachePath } });
+    if (testDs) test = await fx.extract(testDs, { onProgress: (d) => bar.tick(train.features.count + d) });
+    bar.end();
+  } finally {
+    await fx.dispose();
+  }
+  timings.features = seconds(t);
+  out.log(`${ref.className}: features of ${train.features.count} training${test ? ` and ${test.features.count} test` : ''} images in ${timings.features.toFixed(1)} s (backbone ${config.backbone} on ${fx.via}; training features in ${train.where === 'disk' ? `a float16 file ${cachePath}` : 'memory'})`);
+  const recordedSplit = resumed?.sidecar.cli?.split;
+  const valSplit = recordedSplit?.valSplit ?? s.valSplit;
+  const q = recordedSplit?.quantile ?? s.quantile;
+  const split = splitIndices(train.features.count, valSplit, config.seed);
+  const trainFeatures = split.validation.length ? subsetFeatures(train.features, split.train) : train.features;
+  const valFeatures = split.validation.length ? subsetFeatures(train.features, split.validation) : undefined;
+
+  const info = getBackend().info();
+  const backend = { name: info.name, detail: info.detail.split(';')[0] };
+  const model = resumed ? restoreModel(resumed) : MSFlowModel.create(config);
+  const trainer = resumed ? restoreTrainer(model, resumed) : new Trainer(model);
+  const run = new LazyRunDir(s.out, ref.className, resumed ? dirname(resumed.paths.weights) : undefined);
+  const cli: CliSidecarInfo = { backbone: backboneChoice, dataset: ref, thresholds: {}, split: { valSplit, quantile: q } };
+  const save = () => writeCheckpoint(join(run.path(), 'model'), model, { trainer, preset: resumed?.sidecar.preset ?? s.preset, backend: backend.name, cli });
+  try {
+    const tc = config.train;
+    const stepsPerPass = Math.ceil(trainFeatures.count / tc.batchSize);
+    const state = trainer.state;
+    const progress = trainProgress(out, ref.className, {
+      totalSteps: tc.metaEpochs * tc.subEpochs * stepsPerPass,
+      doneSteps: state.step,
+      batchSize: tc.batchSize,
+      images: trainFeatures.count,
+      subEpochs: tc.subEpochs,
+      metaEpochs: tc.metaEpochs,
+    });
+    if (trainer.finished) out.log(`${ref.className}: the checkpoint's training is already complete`);
+    else out.log(`${ref.className}: training ${config.backbone} flows (${s.preset}) on ${backend.detail}: ${tc.metaEpochs} x ${tc.subEpochs} passes over ${trainFeatures.count} images, batch ${tc.batchSize}${resumed ? `, resuming at step ${state.step}` : ''}`);
+    let last: { output: EvaluationOutput; evaluation: Evaluation } | undefined;
+    let evalSeconds = 0;
+    t = performance.now();
+    const result = await trainer.run(trainFeatures, {
+      signal: ctx.signal,
+      onProgress: async (e) => {
+        progress.onEvent(e);
+        // Let the event loop run between steps, so Ctrl-C (and the progress bar) are handled
+        // even when the backend resolves every read without a macrotask.
+        if (e.type === 'step') await new Promise<void>((r) => setImmediate(r));
+      },
+      evaluate: test
+        ? async (m) => {
+            const te = performance.now();
+            const output = await evaluate(m, test.features);
+            const evaluation = scoreEvaluation(output, test);
+            last = { output, evaluation };
+            evalSeconds += seconds(te);
+            return Object.fromEntries(HEADLINE_METRICS.filter((k) => Number.isFinite(evaluation.metrics[k])).map((k) => [k, evaluation.metrics[k]]));
+          }
+        : undefined,
+      onMetaEpochEnd: async () => {
+        await save();
+      },
+    });
+    progress.end();
+    timings.train = seconds(t) - evalSeconds;
+    timings.evaluate = evalSeconds;
+    if (result.status === 'cancelled') {
+      const checkpoint = await save();
+      return { className: ref.className, status: 'cancelled', runDir: run.path(), checkpoint, metrics: result.metrics, thresholds: {}, images: { train: trainFeatures.count, validation: valFeatures?.count ?? 0, test: test?.features.count ?? 0 }, backend, featuresVia: fx.via, timings };
+    }
+
+    // Thresholds: a quantile of normal scores (held-out when there is a validation split), and
+    // F1-max on the test set when it has both labels.
+    t = performance.now();
+    const normal = valFeatures ?? trainFeatures;
+    const normalScores = (await evaluate(model, normal, { maps: false })).imageScores;
+    cli.thresholds.quantile = { value: quantile(normalScores, q), q, source: valFeatures ? 'validation' : 'train', images: normal.count };
+    if (!last && test) {
+      const output = await evaluate(model, test.features);
+      last = { output, evaluation: scoreEvaluation(output, test) };
+    }
+    if (last && test) cli.thresholds.f1 = f1Threshold(last.output.imageScores, test.labels, 'test');
+    timings.thresholds = seconds(t);
+    const checkpoint = await save();
+    let report: ReportFiles | undefined;
+    let final: Record<string, number> | undefined;
+    if (last && test) {
+      const evaluation = scoreEvaluation(last.output, test, true);
+      final = evaluation.metrics;
+      timings.total = seconds(t0);
+      report = writeEvaluationReport(run.path(), {
+        datasetName: ref.kind,
+        className: ref.className,
+        set: test,
+        output: last.output,
+        evaluation,
+        backend: { name: backend.name, detail: backend.detail },
+        timings,
+        training: trainer.state.metrics,
+        config: config as unknown as Record<string, unknown>,
+      });
+    }
+    timings.total = seconds(t0);
+    return {
+      className: ref.className,
+      status: 'completed',
+      runDir: run.path(),
+      checkpoint,
+      metrics: trainer.state.metrics,
+      final,
+      thresholds: cli.thresholds,
+      report,
+      images: { train: trainFeatures.count, validation: valFeatures?.count ?? 0, test: test?.features.count ?? 0 },
+      backend,
+      featuresVia: fx.via,
+      timings,
+    };
+  } finally {
+    trainer.dispose();
+    model.dispose();
+  }
+}

@@ -1,0 +1,111 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { preprocessPixels, type Preprocess } from '@msflow/core';
+import { preprocessImage, readImageSync } from '@msflow/eval';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { lastLine, msflow, msflowInterrupted, tmp } from './helpers.js';
+
+/** One image as the exported model's NCHW input. */
+function nchw(file: string, size: number, pre: Preprocess): Float32Array {
+  const x = preprocessPixels(preprocessImage(readImageSync(file), size, null).image, pre);
+  const out = new Float32Array(x.length);
+  const px = size * size;
+  for (let i = 0; i < px; i++) for (let c = 0; c < 3; c++) out[c * px + i] = x[i * 3 + c];
+  return out;
+}
+
+describe('synth → train (Ctrl-C, --resume) → info → test → predict → export', () => {
+  const dir = tmp();
+  const ckpt = 'runs/synth_woven/latest';
+
+  beforeAll(async () => {
+    const r = await msflow(['synth', 'data', '--size', '64', '--train', '8', '--test-good', '4', '--test-anomalous', '4', '--seed', '1'], dir);
+    expect(r.code, r.stderr).toBe(0);
+  });
+
+  it('Ctrl-C during training saves a resumable checkpoint; --resume finishes the run', async () => {
+    const train = ['train', '--data', 'data', '--class', 'synth_woven', '--size', '64', '--epochs', '2', '--sub-epochs', '1', '--batch-size', '3', '--val-split', '0.25', '--seed', '3'];
+    // The first run keeps its training features in a float16 disk cache, removed at exit.
+    const stopped = await msflowInterrupted([...train, '--feature-cache', 'disk'], dir, /training keras_resnet50 flows/);
+    expect(stopped.code, stopped.stderr).toBe(130);
+    expect(stopped.stderr).toMatch(/training features in a float16 file .*\.feature-cache/);
+    expect(readdirSync(join(dir, 'runs', '.feature-cache'))).toEqual([]);
+    expect(lastLine(stopped.stderr)).toMatch(/^msflow: interrupted: resumable checkpoint saved to runs\/synth_woven\/.+\/model\.safetensors; continue with: msflow train --resume /);
+    const sidecar = JSON.parse(readFileSync(join(dir, ckpt, 'model.json'), 'utf8'));
+    expect(sidecar.training.step).toBeGreaterThanOrEqual(1);
+    expect(sidecar.training.step).toBeLessThan(4); // 6 images (2 held out), batch 3: 2 steps x 2 passes
+    expect(readdirSync(join(dir, ckpt)).filter((f) => f.includes('.tmp'))).toEqual([]);
+
+    const resumed = await msflow(['train', '--resume', ckpt, '--json'], dir);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const [run] = JSON.parse(resumed.stdout).runs;
+    expect(run.status).toBe('completed');
+    expect(resumed.stderr).toMatch(/resuming at step [123]/);
+    expect(run.images).toEqual({ train: 6, validation: 2, test: 8 });
+    expect(run.thresholds.quantile).toMatchObject({ q: 0.99, source: 'validation', images: 2 });
+    expect(readdirSync(join(dir, 'runs', 'synth_woven')).filter((d) => d !== 'latest')).toHaveLength(1); // same run folder
+  });
+
+  it('a checkpoint from another config is refused with one line', async () => {
+    const r = await msflow(['train', '--resume', ckpt, '--preset', 'cpu-resnet18', '--backbone', 'random', '--backend', 'tfjs'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/model\.safetensors: checkpoint does not match the configuration: backbone "keras_resnet50" \(expected "resnet18"\); channels/);
+  });
+
+  it('info summarises the finished checkpoint', async () => {
+    const r = await msflow(['info', ckpt, '--json'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const info = JSON.parse(r.stdout);
+    expect(info.training).toMatchObject({ passes: 2, of: 2, steps: 4, finished: true });
+    expect(info.parameters.total).toBe(31_091_712);
+    expect(info.dataset.className).toBe('synth_woven');
+  });
+
+  it('test writes metrics, report and heatmaps and stores the F1-max threshold', async () => {
+    const r = await msflow(['test', ckpt, '--json'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const t = JSON.parse(r.stdout);
+    for (const k of ['imageAuroc', 'pixelAuroc', 'aupro']) expect(t.metrics[k]).toBeGreaterThanOrEqual(0);
+    expect(t.images).toEqual({ total: 8, anomalous: 4 });
+    expect(existsSync(t.files.report)).toBe(true);
+    expect(JSON.parse(readFileSync(t.files.metrics, 'utf8')).schema).toBe('msflow-run-result/1');
+    expect(readdirSync(t.files.heatmaps)).toHaveLength(8);
+    const sidecar = JSON.parse(readFileSync(join(dir, ckpt, 'model.json'), 'utf8'));
+    expect(sidecar.cli.thresholds.f1).toEqual(t.thresholds.f1);
+  });
+
+  it('predict labels with the stored threshold; export bakes it into an ONNX model that gives the same scores', async () => {
+    const images = ['data/synth_woven/test/good', 'data/synth_woven/test/crack/000.png'];
+    const p = await msflow(['predict', ckpt, ...images, '--maps', 'maps', '--json'], dir);
+    expect(p.code, p.stderr).toBe(0);
+    const pred = JSON.parse(p.stdout);
+    expect(pred.predictions).toHaveLength(5);
+    expect(pred.threshold.from).toMatch(/F1-max on 8 test images/);
+    for (const q of pred.predictions) {
+      expect(q.label).toBe(q.score >= pred.threshold.value ? 1 : 0);
+      expect(existsSync(q.map)).toBe(true);
+    }
+    const table = await msflow(['predict', ckpt, images[1], '--threshold', '0'], dir);
+    expect(table.stdout).toMatch(/000\.png\s+\S+\s+anomalous/);
+
+    const e = await msflow(['export', ckpt, 'model.onnx', '--json'], dir);
+    expect(e.code, e.stderr).toBe(0);
+    const exp = JSON.parse(e.stdout);
+    expect(exp.threshold.value).toBe(pred.threshold.value);
+    const ort = await import('onnxruntime-node');
+    const session = await ort.InferenceSession.create(join(dir, 'model.onnx'));
+    const files = pred.predictions.map((q: { file: string }) => q.file);
+    const x = new Float32Array(files.length * 3 * 64 * 64);
+    files.forEach((f: string, i: number) => x.set(nchw(f, 64, exp.preprocess), i * 3 * 64 * 64));
+    const out = await session.run({ image: new ort.Tensor('float32', x, [files.length, 3, 64, 64]) });
+    expect(out.anomaly_map.dims).toEqual([files.length, 64, 64]);
+    const scores = out.score.data as Float32Array;
+    const labels = out.label.data as Float32Array;
+    pred.predictions.forEach((q: { score: number; label: number }, i: number) => {
+      expect(scores[i]).toBeCloseTo(q.score, 3);
+      // Backends differ in the last float bits: compare labels away from the threshold.
+      if (Math.abs(q.score - pred.threshold.value) > 1e-3) expect(Number(labels[i])).toBe(q.label);
+    });
+  });
+});
