@@ -4,8 +4,12 @@
  *
  * @packageDocumentation
  */
-export { runBench, type BenchOptions } from './run.js';
+export { runBench, modelPlan, type BenchOptions } from './run.js';
 export { describeMachine, type MachineInfo } from './machine.js';
 export { measure, summarize, type Timing } from './stats.js';
-export { toMarkdown, toSvg, type BenchEntry, type BenchReport } from './report.js';
+export { toMarkdown, toSvg, toModelSvg, toScalingSvg, type BenchEntry, type BenchReport } from './report.js';
+export { runModelStages, parityEntries, absDiff, sharedCheckpoint, benchImages, type ModelPlan, type ModelRun, type ParityEntry, type SharedCheckpoint } from './model_bench.js';
+export { eagerPipelines, onnxPipelines, STAGES, type Pipelines, type Stage, type InferenceResult } from './pipelines.js';
+export { packageVersions } from './versions.js';
 export { opCases, type OpCase } from './ops.js';
+export { parseBenchArgs, runBenchCommand, type BenchArgs } from './cli.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeMachine } from '../src/machine.js';
-import { toMarkdown, toSvg, type BenchReport } from '../src/report.js';
+import { toMarkdown, toScalingSvg, toSvg, type BenchReport } from '../src/report.js';
 import { measure, summarize } from '../src/stats.js';
 
 describe('stats', () => {
@@ -41,8 +41,13 @@ describe('report', () => {
     quick: true,
     machine: { ...describeMachine(), cpuModel: 'Test CPU <x>' },
     versions: {},
+    backends: { tfjs: 'cpu' },
+    parity: [{ backend: 'onnx', reference: 'tfjs', size: 64, maxAbsMap: 2e-6, meanAbsMap: 1e-7, maxAbsScore: 0, meanAbsScore: 0 }],
     entries: [
       { backend: 'tfjs', detail: 'cpu', name: 'matmul 2x2x2', kind: 'op', timing: summarize([1, 2, 3]), flops: 16, gflops: 0.5, peakShare: 0.01, rssMiB: 100 },
+      { backend: 'tfjs', detail: 'cpu', name: 'inference 64px batch 1', kind: 'model', timing: summarize([100]), imagesPerSecond: 10, rssMiB: 100 },
+      { backend: 'tfjs', detail: 'cpu', name: 'inference 64px batch 2', kind: 'model', timing: summarize([100]), imagesPerSecond: 20, rssMiB: 100 },
+      { backend: 'onnx', detail: 'ort', name: 'inference 64px batch 1', kind: 'model', timing: summarize([50]), imagesPerSecond: 40, rssMiB: 100 },
     ],
     skipped: [{ backend: 'webgpu', reason: 'no adapter' }],
   };
@@ -51,6 +56,14 @@ describe('report', () => {
     const md = toMarkdown(report);
     expect(md).toContain('| tfjs | matmul 2x2x2 | 2.00 |');
     expect(md).toContain('- webgpu: no adapter');
+    expect(md).toContain('| onnx | inference 64px batch 1 | 50.0 | 0% | 40.00 | 4.00 |');
+    expect(md).toContain('| onnx | 64 | 2.0e-6 | 1.0e-7 | 0 | 0 |');
+  });
+
+  it('draws one scaling line per backend and size', () => {
+    const svg = toScalingSvg(report);
+    expect(svg.match(/<path /g)).toHaveLength(2);
+    expect(svg).toContain('tfjs 64px');
   });
 
   it('renders escaped SVG bars', () => {

@@ -1,0 +1,67 @@
+import { join } from 'node:path';
+import { writeFileAtomic } from '@msflow/cli';
+import { runBench, type BenchOptions } from './run.js';
+import { toMarkdown, toModelSvg, toScalingSvg, toSvg } from './report.js';
+
+const VALUED = ['--backends', '--out', '--preset', '--sizes', '--batches'];
+const SWITCHES = ['--quick', '--ops-only'];
+
+/** What the benchmark command line asks for. */
+export interface BenchArgs {
+  options: Omit<BenchOptions, 'log'>;
+  out: string;
+}
+
+/**
+ * Parses the benchmark's flags; throws a RangeError naming the flag for anything else.
+ *
+ * @example
+ * ```ts
+ * parseBenchArgs(['--quick', '--backends', 'tfjs,onnx']).options.backends; // ['tfjs', 'onnx']
+ * ```
+ */
+export function parseBenchArgs(args: readonly string[]): BenchArgs {
+  const flag = (name: string) => {
+    const i = args.indexOf(name);
+    if (i >= 0 && (i + 1 >= args.length || args[i + 1].startsWith('--'))) throw new RangeError(`${name} needs a value`);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const unknown = args.filter((a, i) => !VALUED.includes(args[i - 1]) && !SWITCHES.includes(a) && !VALUED.includes(a));
+  if (unknown.length) throw new RangeError(`unknown argument ${unknown[0]} (expected --quick, --ops-only, --backends a,b, --preset NAME, --sizes 256,512, --batches 1,4, --out DIR)`);
+  const numbers = (name: string) => {
+    const v = flag(name);
+    if (v === undefined) return undefined;
+    const xs = v.split(',').map(Number);
+    if (xs.some((x) => !Number.isInteger(x) || x <= 0)) throw new RangeError(`${name} expects positive integers separated by commas, got '${v}'`);
+    return xs;
+  };
+  return {
+    out: flag('--out') ?? 'bench-results',
+    options: {
+      quick: args.includes('--quick'),
+      opsOnly: args.includes('--ops-only'),
+      backends: flag('--backends')?.split(','),
+      model: { preset: flag('--preset'), sizes: numbers('--sizes'), batches: numbers('--batches') },
+    },
+  };
+}
+
+/**
+ * Runs the benchmark and writes `bench.json`, `bench.md` and the SVG charts to `out` (atomically);
+ * prints the Markdown table on stdout and progress on stderr.
+ *
+ * @example
+ * ```ts
+ * await runBenchCommand(parseBenchArgs(['--quick']));
+ * ```
+ */
+export async function runBenchCommand({ options, out }: BenchArgs): Promise<void> {
+  const report = await runBench({ ...options, log: (l) => process.stderr.write(l + '\n') });
+  writeFileAtomic(join(out, 'bench.json'), JSON.stringify(report, null, 2) + '\n');
+  writeFileAtomic(join(out, 'bench.md'), toMarkdown(report));
+  writeFileAtomic(join(out, 'ops.svg'), toSvg(report));
+  writeFileAtomic(join(out, 'model.svg'), toModelSvg(report));
+  writeFileAtomic(join(out, 'scaling.svg'), toScalingSvg(report));
+  process.stdout.write(toMarkdown(report));
+  process.stderr.write(`wrote ${join(out, 'bench.json')}, bench.md, ops.svg, model.svg and scaling.svg\n`);
+}
