@@ -1,14 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  MSFlowModel,
-  presetConfig,
-  Rng,
-  setBackend,
-  Trainer,
-  type Backend,
-  type FeatureSet,
-  type MSFlowConfig,
-} from '@msflow/core';
+import type { Backend } from '@msflow/core';
+import { randomFeatureSet, recordTraining, relativeError, tinyMSFlowConfig, type RecordedTraining } from '@msflow/core/testing';
 import { createTfjsBackend } from '@msflow/backend-tfjs';
 import { createGpujsBackend, type GpujsBackend } from '../src/index.js';
 
@@ -20,74 +12,18 @@ import { createGpujsBackend, type GpujsBackend } from '../src/index.js';
  */
 const RELATIVE = 1e-3;
 
-function tinyConfig(): MSFlowConfig {
-  return presetConfig('cpu', {
-    channels: [4, 8, 8],
-    blocks: [2, 1, 1],
-    condChannels: 4,
-    inputSize: [16, 16],
-    seed: 7,
-    train: { metaEpochs: 2, subEpochs: 2, batchSize: 2, lr: 1e-3, schedule: { warmupSubEpochs: 1, milestones: [3] } },
-  });
-}
-
-/** N(0, 1) features for `count` images: 4x4, 2x2 and 2x2 maps with the config's channels. */
-function features(config: MSFlowConfig, count: number, seed: number): FeatureSet {
-  const sizes = [[4, 4], [2, 2], [2, 2]];
-  const rng = new Rng(seed);
-  return {
-    count,
-    scales: config.channels.map((c, l) => {
-      const [h, w] = sizes[l];
-      return { shape: [h, w, c] as [number, number, number], data: rng.normalArray(count * h * w * c, 1) };
-    }),
-  };
-}
-
-interface RunResult {
-  losses: number[];
-  gradNorms: number[];
-  params: Map<string, Float32Array>;
-}
-
-async function train(backend: Backend): Promise<RunResult> {
-  setBackend(backend);
-  const config = tinyConfig();
-  const model = MSFlowModel.create(config);
-  const trainer = new Trainer(model);
-  const losses: number[] = [];
-  const gradNorms: number[] = [];
-  const result = await trainer.run(features(config, 4, 21), {
-    onProgress: (e) => {
-      if (e.type === 'step') {
-        losses.push(e.loss);
-        gradNorms.push(e.gradNorm);
-      }
-    },
-  });
-  expect(result.status).toBe('completed');
-  const params = new Map([...model.params].map(([name, t]) => [name, Float32Array.from(t.dataSync())]));
-  trainer.dispose();
-  model.dispose();
-  return { losses, gradNorms, params };
-}
-
-/** ‖a - b‖ / ‖b‖ (the whole tensor, so near-zero entries do not blow the ratio up). */
-function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < b.length; i++) {
-    num += (a[i] - b[i]) ** 2;
-    den += b[i] ** 2;
-  }
-  return Math.sqrt(num) / Math.max(Math.sqrt(den), 1e-12);
+async function train(backend: Backend): Promise<RecordedTraining> {
+  const config = tinyMSFlowConfig();
+  const run = await recordTraining(backend, config, randomFeatureSet(config, 4, 21));
+  expect(run.status).toBe('completed');
+  return run;
 }
 
 describe('MSFlow training on gpujs matches tfjs', () => {
   let gpujs: GpujsBackend;
   let tfjs: Backend;
-  let onGpujs: RunResult;
-  let onTfjs: RunResult;
+  let onGpujs: RecordedTraining;
+  let onTfjs: RecordedTraining;
 
   beforeAll(async () => {
     tfjs = await createTfjsBackend();

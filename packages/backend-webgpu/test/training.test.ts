@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MSFlowModel, presetConfig, Rng, setBackend, Trainer, type Backend, type FeatureSet, type MSFlowConfig } from '@msflow/core';
+import type { Backend } from '@msflow/core';
+import { randomFeatureSet, recordTraining, tinyMSFlowConfig } from '@msflow/core/testing';
 import { createTfjsBackend } from '@msflow/backend-tfjs';
 import { createWebgpuBackend } from '../src/index.js';
 import { gpuUnavailable } from './gpu.js';
@@ -9,37 +10,13 @@ import { gpuUnavailable } from './gpu.js';
 // NLL, autodiff through convolutions, Adam) runs unchanged on the WGSL kernels.
 const reason = await gpuUnavailable();
 
-const config: MSFlowConfig = presetConfig('cpu', {
-  channels: [4, 8, 8],
-  blocks: [2, 1, 1],
-  condChannels: 4,
-  inputSize: [16, 16],
-  seed: 7,
-  train: { metaEpochs: 2, subEpochs: 2, batchSize: 2, lr: 1e-3, schedule: { warmupSubEpochs: 1, milestones: [3] } },
-});
-
-/** N(0, 1) features of 4 images at 4x4, 2x2 and 2x2. */
-function features(): FeatureSet {
-  const rng = new Rng(21);
-  const sizes: [number, number][] = [[4, 4], [2, 2], [2, 2]];
-  return {
-    count: 4,
-    scales: config.channels.map((c, l) => ({ shape: [sizes[l][0], sizes[l][1], c] as [number, number, number], data: rng.normalArray(4 * sizes[l][0] * sizes[l][1] * c, 1) })),
-  };
-}
+const config = tinyMSFlowConfig();
+const features = randomFeatureSet(config, 4, 21);
 
 async function train(backend: Backend): Promise<{ weights: Map<string, Float32Array>; losses: number[] }> {
-  setBackend(backend);
-  const model = MSFlowModel.create(config);
-  const losses: number[] = [];
-  const result = await new Trainer(model).run(features(), { onProgress: (e) => {
-    if (e.type === 'step') losses.push(e.loss);
-  } });
-  expect(result.status).toBe('completed');
-  const weights = new Map<string, Float32Array>();
-  for (const [name, t] of model.params) weights.set(name, Float32Array.from(await t.data()));
-  model.dispose();
-  return { weights, losses };
+  const run = await recordTraining(backend, config, features);
+  expect(run.status).toBe('completed');
+  return { weights: run.params, losses: run.losses };
 }
 
 describe.skipIf(reason !== null)('MSFlow training on webgpu', () => {

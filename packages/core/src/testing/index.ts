@@ -25,3 +25,4 @@ export { GRADIENT_CASES, gradientCases, gradientCasesOf } from './conformance/gr
 export { missingForwardCases, missingGradientCases } from './conformance/coverage.js';
 export { runForwardCase, runGradientCase } from './conformance/run.js';
 export { describeConformance, type ConformanceOptions } from './conformance/describe.js';
+export { tinyMSFlowConfig, TINY_FEATURE_SIZES, randomFeatureSet, recordTraining, relativeError, type RecordedTraining } from './msflow_run.js';

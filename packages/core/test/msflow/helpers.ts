@@ -2,54 +2,18 @@
 // numerical Jacobians and log-determinants in float64.
 import {
   keep,
-  presetConfig,
   Rng,
   tensor,
   type Backend,
-  type ConfigOverrides,
   type FeatureSet,
-  type MSFlowConfig,
   type MSFlowModel,
   type ParamSpec,
   type Tensor,
 } from '@msflow/core';
 import { createReferenceBackend } from '@msflow/core/testing';
 
-/**
- * A tiny model: channels [4, 8, 8] (fusion halves 2/4/4, mixer hidden 2), one or two blocks,
- * 4-channel positional encoding; inputSize 16 gives latents 2x2, 1x1, 1x1 (tests pass their own
- * feature sizes anyway).
- */
-export function tinyConfig(overrides: ConfigOverrides = {}): MSFlowConfig {
-  return presetConfig('cpu', {
-    channels: [4, 8, 8],
-    blocks: [2, 1, 1],
-    condChannels: 4,
-    inputSize: [16, 16],
-    seed: 7,
-    ...overrides,
-    train: { metaEpochs: 2, subEpochs: 2, batchSize: 2, lr: 1e-3, ...overrides.train, schedule: { warmupSubEpochs: 1, milestones: [3], ...overrides.train?.schedule } },
-  });
-}
-
-/** Per-scale [h, w] of tiny test features: 4x4, 2x2, 2x2. */
-export const TINY_SIZES: [number, number][] = [
-  [4, 4],
-  [2, 2],
-  [2, 2],
-];
-
-/** Random features N(0, 1)·scale for `count` images with the config's channels. */
-export function randomFeatureSet(config: MSFlowConfig, count: number, seed: number, sizes = TINY_SIZES, scale = 1): FeatureSet {
-  const rng = new Rng(seed);
-  return {
-    count,
-    scales: config.channels.map((c, l) => {
-      const [h, w] = sizes[l];
-      return { shape: [h, w, c] as [number, number, number], data: rng.normalArray(count * h * w * c, scale) };
-    }),
-  };
-}
+/** The tiny model and features of the cross-backend checks, shared through `@msflow/core/testing`. */
+export { tinyMSFlowConfig as tinyConfig, TINY_FEATURE_SIZES as TINY_SIZES, randomFeatureSet } from '@msflow/core/testing';
 
 /** Feature tensors of one batch (images 0..n-1) of a feature set. */
 export function featureTensors(set: FeatureSet, n = set.count): Tensor[] {
