@@ -61,47 +61,65 @@ export async function runModelStages(
   const detail = backend.info().detail;
   const run: ModelRun = { entries: [], skipped: [], outputs: new Map() };
   const tooSlow = new Set<Stage>();
+  let broken: string | undefined;
   for (const size of plan.sizes) {
     const ckpt = checkpoints.get(size)!;
     const { model } = loadCheckpoint(ckpt.weights, ckpt.sidecar);
     const pipes: Pipelines = backendName === 'onnx' ? onnxPipelines(ckpt.config, model) : eagerPipelines(ckpt.config, model);
+    let failure: unknown;
     try {
-      const parity = benchImages(1, size);
-      run.outputs.set(size, await pipes.inference(parity, 1));
+      if (!broken) run.outputs.set(size, await pipes.inference(benchImages(1, size), 1));
       for (const n of plan.batches) {
-        const images = benchImages(n, size);
-        const features: FeatureSet = await pipes.features(images, n);
-        const calls: Record<Stage, () => Promise<unknown>> = {
-          features: () => pipes.features(images, n),
-          flows: () => pipes.flows(features),
-          trainStep: () => pipes.trainStep(features),
-          inference: () => pipes.inference(images, n),
-        };
-        for (const stage of STAGES) {
-          if (tooSlow.has(stage)) {
-            run.skipped.push(`${stage} @${size}px batch ${n}: slower than ${plan.slowCallMs / 1000} s per call at a smaller size`);
-            continue;
+        if (broken) {
+          run.skipped.push(`${size}px batch ${n}: not run after the backend failed (${broken})`);
+          continue;
+        }
+        try {
+          const images = benchImages(n, size);
+          const features: FeatureSet = await pipes.features(images, n);
+          const calls: Record<Stage, () => Promise<unknown>> = {
+            features: () => pipes.features(images, n),
+            flows: () => pipes.flows(features),
+            trainStep: () => pipes.trainStep(features),
+            inference: () => pipes.inference(images, n),
+          };
+          for (const stage of STAGES) {
+            if (tooSlow.has(stage)) {
+              run.skipped.push(`${stage} @${size}px batch ${n}: slower than ${plan.slowCallMs / 1000} s per call at a smaller size`);
+              continue;
+            }
+            const t0 = performance.now();
+            await calls[stage]();
+            const first = performance.now() - t0;
+            let timing: Timing;
+            if (first > plan.slowCallMs) {
+              // Too slow to repeat: the first call is the only sample (it includes any warm-up).
+              timing = summarize([first]);
+              tooSlow.add(stage);
+            } else {
+              timing = await measure(async () => void (await calls[stage]()), { ...plan.reps, warmup: Math.max(0, plan.reps.warmup - 1) });
+            }
+            const imagesPerSecond = n / (timing.medianMs / 1000);
+            run.entries.push({ backend: backendName, detail, name: `${stage} ${size}px batch ${n}`, kind: 'model', timing, imagesPerSecond, rssMiB: rssPeakMiB(), deviceMiB: deviceMiB() });
+            log(`${backendName} ${stage} ${size}px batch ${n}: ${timing.medianMs.toFixed(1)} ms, ${imagesPerSecond.toFixed(2)} img/s`);
           }
-          const t0 = performance.now();
-          await calls[stage]();
-          const first = performance.now() - t0;
-          let timing: Timing;
-          if (first > plan.slowCallMs) {
-            // Too slow to repeat: the first call is the only sample (it includes any warm-up).
-            timing = summarize([first]);
-            tooSlow.add(stage);
-          } else {
-            timing = await measure(async () => void (await calls[stage]()), { ...plan.reps, warmup: Math.max(0, plan.reps.warmup - 1) });
-          }
-          const imagesPerSecond = n / (timing.medianMs / 1000);
-          run.entries.push({ backend: backendName, detail, name: `${stage} ${size}px batch ${n}`, kind: 'model', timing, imagesPerSecond, rssMiB: rssPeakMiB(), deviceMiB: deviceMiB() });
-          log(`${backendName} ${stage} ${size}px batch ${n}: ${timing.medianMs.toFixed(1)} ms, ${imagesPerSecond.toFixed(2)} img/s`);
+        } catch (err) {
+          // Keep what was measured; a backend that aborted (e.g. WebAssembly out of memory) is not trusted further.
+          broken = (err as Error).message.split('\n')[0];
+          run.skipped.push(`${size}px batch ${n}: failed: ${broken}`);
+          log(`${backendName} ${size}px batch ${n} failed: ${broken}`);
         }
       }
-    } finally {
+    } catch (err) {
+      failure = err;
+    }
+    try {
       await pipes.dispose();
       model.dispose();
+    } catch (err) {
+      failure ??= broken ? undefined : err; // after an abort the backend may not even free cleanly
     }
+    if (failure) throw failure;
   }
   return run;
 }

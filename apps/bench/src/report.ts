@@ -36,17 +36,18 @@ export interface BenchReport {
   /** Anomaly maps and scores of each backend against the first backend's. */
   parity: ParityEntry[];
   skipped: { backend: string; reason: string }[];
+  /** When the report merges several runs on the same machine: each run's date and backends. */
+  sources?: { date: string; backends: string[] }[];
 }
 
 const f = (v: number | undefined, digits = 2) => (v === undefined ? '' : v.toFixed(digits));
 const sci = (v: number) => (Number.isNaN(v) ? 'NaN' : v === 0 ? '0' : v.toExponential(1));
 
-/** Ratio of each entry's throughput to the first backend's on the same benchmark. */
-function ratios(entries: readonly BenchEntry[]): Map<BenchEntry, number> {
-  const base = new Map<string, number>();
+/** Ratio of each entry's throughput to `first`'s on the same benchmark (absent where `first` has none). */
+function ratios(entries: readonly BenchEntry[], first: string | undefined): Map<BenchEntry, number | undefined> {
   const value = (e: BenchEntry) => e.gflops ?? e.imagesPerSecond ?? 0;
-  for (const e of entries) if (!base.has(e.name)) base.set(e.name, value(e));
-  return new Map(entries.map((e) => [e, value(e) / (base.get(e.name) || NaN)]));
+  const base = new Map(entries.filter((e) => e.backend === first).map((e) => [e.name, value(e)]));
+  return new Map(entries.map((e) => [e, base.has(e.name) ? value(e) / base.get(e.name)! : undefined]));
 }
 
 /** A Markdown report: machine, op table, model-stage table, parity and skips. */
@@ -58,12 +59,13 @@ export function toMarkdown(r: BenchReport): string {
     `Machine: ${r.machine.cpuModel}, ${r.machine.cores} cores, ${r.machine.memoryGiB} GiB, ${r.machine.os}, Node ${r.machine.node}. ${r.quick ? 'Quick run.' : 'Full run.'} ${r.date.slice(0, 10)}.`,
     `Peak fp32: ${r.machine.peakGflops.toFixed(0)} GFLOP/s (${r.machine.peakNote}).`,
     `Versions: ${Object.entries(r.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    ...(r.sources ? [`Merged from runs on this machine: ${r.sources.map((s) => `${s.date} (${s.backends.join(', ')})`).join('; ')}; ratios and parity within each run's backends.`] : []),
     '',
     'Backends:',
     ...Object.entries(r.backends).map(([k, v]) => `- ${k}: ${v}`),
   ];
   if (ops.length) {
-    const ratio = ratios(ops);
+    const ratio = ratios(ops, first);
     lines.push(
       '',
       `Op micro benchmarks (× = throughput relative to ${first}):`,
@@ -74,7 +76,7 @@ export function toMarkdown(r: BenchReport): string {
     );
   }
   if (model.length) {
-    const ratio = ratios(model);
+    const ratio = ratios(model, first);
     lines.push(
       '',
       `Model stages, preset \`${r.plan?.preset}\` (backbone with random weights: timing does not depend on them; × relative to ${first}):`,
