@@ -71,3 +71,16 @@ export function offset(coords: readonly string[], strides: readonly number[], ba
 export function kernelSource(params: readonly string[], body: readonly string[]): string {
   return `function(${params.join(', ')}) {\n  ${body.join('\n  ')}\n}`;
 }
+
+/**
+ * The gather form of a strided window (conv input gradient, pooling gradient): `const q = t / s`
+ * as generated code, exact because `(t + 0.5) / s` keeps floor() away from rounding error.
+ */
+export function stridedQuotient(t: string, s: number, q: string): string {
+  return s === 1 ? `const ${q} = ${t};` : `const ${q} = Math.floor((${t} + 0.5) / ${lit(s)});`;
+}
+
+/** The condition (appended to an `if`) that `t` is a multiple of `s` with quotient `q`; empty for s = 1. */
+export function exactMultiple(t: string, s: number, q: string): string {
+  return s === 1 ? '' : ` && ${q} * ${s} == ${t}`;
+}

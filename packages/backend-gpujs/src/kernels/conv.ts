@@ -1,5 +1,5 @@
 import type { ConvAttrs } from '@msflow/core';
-import { kernelSource, lit, unravel } from '../codegen.js';
+import { exactMultiple, kernelSource, lit, stridedQuotient, unravel } from '../codegen.js';
 import type { GpuOp } from './types.js';
 
 /** Geometry of one convolution: NHWC input x, HWIO filter, NHWC output y. */
@@ -58,10 +58,6 @@ function conv2DSource({ x: [, h, w, c], f: [kh, kw, cig, co], y: [n, oh, ow], st
 function backpropInputSource({ x: [n, h, w, c], f: [kh, kw, cig, co], y: [, oh, ow], strides: [sh, sw], pads: [pt, , pl], groups }: ConvSpec): string {
   const u = unravel('i', [n, h, w, c], 'x');
   const cog = co / groups;
-  // (t + 0.5) / s keeps floor() exact; t >= 0 and q·s == t make it an exact division.
-  const div = (t: string, s: number, q: string) =>
-    s === 1 ? [`const ${q} = ${t};`] : [`const ${q} = Math.floor((${t} + 0.5) / ${lit(s)});`];
-  const exact = (t: string, s: number, q: string) => (s === 1 ? '' : ` && ${q} * ${s} == ${t}`);
   return kernelSource(['dy', 'f'], [
     'const i = this.thread.x;',
     ...u.lines,
@@ -74,12 +70,12 @@ function backpropInputSource({ x: [n, h, w, c], f: [kh, kw, cig, co], y: [, oh, 
     'let acc = 0.0;',
     `for (let ky = 0; ky < ${kh}; ky++) {`,
     `  const ty = iy + ${pt} - ky;`,
-    ...div('ty', sh, 'oy').map((l) => `  ${l}`),
-    `  if (ty >= 0 && oy < ${oh}${exact('ty', sh, 'oy')}) {`,
+    `  ${stridedQuotient('ty', sh, 'oy')}`,
+    `  if (ty >= 0 && oy < ${oh}${exactMultiple('ty', sh, 'oy')}) {`,
     `    for (let kx = 0; kx < ${kw}; kx++) {`,
     `      const tx = ix + ${pl} - kx;`,
-    ...div('tx', sw, 'ox').map((l) => `      ${l}`),
-    `      if (tx >= 0 && ox < ${ow}${exact('tx', sw, 'ox')}) {`,
+    `      ${stridedQuotient('tx', sw, 'ox')}`,
+    `      if (tx >= 0 && ox < ${ow}${exactMultiple('tx', sw, 'ox')}) {`,
     `        const yb = ((b * ${oh} + oy) * ${ow} + ox) * ${co} + g * ${cog};`,
     `        const fb = ((ky * ${kw} + kx) * ${cig} + cl) * ${co} + g * ${cog};`,
     `        for (let j = 0; j < ${cog}; j++) {`,

@@ -1,5 +1,5 @@
 import type { PoolAttrs } from '@msflow/core';
-import { kernelSource, lit, unravel } from '../codegen.js';
+import { exactMultiple, kernelSource, lit, stridedQuotient, unravel } from '../codegen.js';
 import type { GpuOp } from './types.js';
 
 /** Geometry of one pooling: NHWC input x and output y. */
@@ -69,8 +69,6 @@ function maxPoolSource(s: PoolSpec): string {
  */
 function avgPoolGradSource({ x: [n, h, w, c], y: [, oh, ow], kernel: [kh, kw], strides: [sh, sw], pads: [pt, , pl], countIncludePad }: PoolSpec): string {
   const u = unravel('i', [n, h, w, c], 'x');
-  const div = (t: string, s: number, q: string) => (s === 1 ? `const ${q} = ${t};` : `const ${q} = Math.floor((${t} + 0.5) / ${lit(s)});`);
-  const exact = (t: string, s: number, q: string) => (s === 1 ? '' : ` && ${q} * ${s} == ${t}`);
   const divisor = countIncludePad
     ? lit(kh * kw)
     : `((Math.min(oy * ${sh} - ${pt} + ${kh}, ${h}) - Math.max(oy * ${sh} - ${pt}, 0)) * (Math.min(ox * ${sw} - ${pl} + ${kw}, ${w}) - Math.max(ox * ${sw} - ${pl}, 0)))`;
@@ -84,12 +82,12 @@ function avgPoolGradSource({ x: [n, h, w, c], y: [, oh, ow], kernel: [kh, kw], s
     'let acc = 0.0;',
     `for (let ky = 0; ky < ${kh}; ky++) {`,
     `  const ty = iy + ${pt} - ky;`,
-    `  ${div('ty', sh, 'oy')}`,
-    `  if (ty >= 0 && oy < ${oh}${exact('ty', sh, 'oy')}) {`,
+    `  ${stridedQuotient('ty', sh, 'oy')}`,
+    `  if (ty >= 0 && oy < ${oh}${exactMultiple('ty', sh, 'oy')}) {`,
     `    for (let kx = 0; kx < ${kw}; kx++) {`,
     `      const tx = ix + ${pl} - kx;`,
-    `      ${div('tx', sw, 'ox')}`,
-    `      if (tx >= 0 && ox < ${ow}${exact('tx', sw, 'ox')}) {`,
+    `      ${stridedQuotient('tx', sw, 'ox')}`,
+    `      if (tx >= 0 && ox < ${ow}${exactMultiple('tx', sw, 'ox')}) {`,
     `        acc += dy[((b * ${oh} + oy) * ${ow} + ox) * ${c} + ch] / ${divisor};`,
     '      }',
     '    }',
