@@ -70,8 +70,8 @@ const randomWeights = (spec: ReturnType<typeof architecture>) => randomBackboneW
  * Stages run op by op on the active (concrete) backend: the way tfjs, WebGPU and gpu.js run
  * MSFlow.
  */
-export function eagerPipelines(config: MSFlowConfig, model: MSFlowModel): Pipelines {
-  const backbone = makeBackbone(config);
+export function eagerPipelines(config: MSFlowConfig, model: MSFlowModel, shared?: Backbone): Pipelines {
+  const backbone = shared ?? makeBackbone(config);
   const [h, w] = config.inputSize;
   // Training models by batch size: the schedule (one step per run) is part of the config.
   const trainModels = new Map<number, MSFlowModel>();
@@ -107,7 +107,7 @@ export function eagerPipelines(config: MSFlowConfig, model: MSFlowModel): Pipeli
       }
     },
     async dispose() {
-      backbone.dispose();
+      if (!shared) backbone.dispose();
       for (const m of trainModels.values()) m.dispose();
     },
   };
@@ -122,7 +122,8 @@ export function onnxPipelines(config: MSFlowConfig, model: MSFlowModel): Pipelin
   const backend = getBackend() as OnnxBackend;
   const backbone = makeBackbone(config);
   const [h, w] = config.inputSize;
-  const eager = eagerPipelines(config, model);
+  // Only its train step is used; it shares this backbone rather than building a second one.
+  const eager = eagerPipelines(config, model, backbone);
   let flowFn: CompiledOnnxFunction | undefined;
   const extract = compileOnnx(featureExtractorFn(backbone), { backend, inputs: [{ name: 'image', shape: [-1, h, w, 3] }] });
   const infer = compileOnnx(msflowInferenceFn({ backbone, model, layout: 'nhwc' }), { backend, inputs: [{ name: 'image', shape: [-1, h, w, 3] }] });

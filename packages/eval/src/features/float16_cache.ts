@@ -133,16 +133,17 @@ export function openFloat16Cache(path: string): FeatureSource {
     const len = Number(new DataView(lenBuf.buffer).getBigUint64(0, true));
     const text = new Uint8Array(len);
     if (readSync(fd, text, 0, len, 8) !== len) throw new Error('header truncated');
-    const header = JSON.parse(new TextDecoder().decode(text)) as Record<string, { dtype: string; shape: number[] }> & { __metadata__?: Record<string, string> };
+    const header = JSON.parse(new TextDecoder().decode(text)) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }> & { __metadata__?: Record<string, string> };
     if (header.__metadata__?.format !== 'msflow-features') throw new Error('not an msflow feature cache');
     const count = Number(header.__metadata__.count);
-    const shapes: Shape3[] = [];
+    const layout: Layout = { shapes: [], count, dataStart: 8 + len, offsets: [], rowBytes: [] };
     for (let l = 0; header[`scale${l}`]; l++) {
-      const { dtype, shape } = header[`scale${l}`];
+      const { dtype, shape, data_offsets } = header[`scale${l}`];
       if (dtype !== 'F16' || shape.length !== 4 || shape[0] !== count) throw new Error(`scale${l} is ${dtype} [${shape}]`);
-      shapes.push([shape[1], shape[2], shape[3]]);
+      layout.shapes.push([shape[1], shape[2], shape[3]]);
+      layout.offsets.push(data_offsets[0]);
+      layout.rowBytes.push(shape[1] * shape[2] * shape[3] * 2);
     }
-    const { layout } = layoutHeader(count, shapes);
     closeSync(fd);
     return cacheSource(path, layout);
   } catch (err) {
