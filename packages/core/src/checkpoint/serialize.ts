@@ -5,8 +5,8 @@ import { MSFlowModel } from '../msflow/model.js';
 import { validatePermutations } from '../msflow/permutations.js';
 import { CORE_VERSION } from '../msflow/version.js';
 import type { RngState } from '../random/rng.js';
-import type { AdamState } from '../train/adam.js';
-import { Trainer } from '../train/trainer.js';
+import { namedAdamState, type AdamState } from '../train/adam.js';
+import { Trainer, type TrainerOptions } from '../train/trainer.js';
 import { crc32 } from './crc32.js';
 import { ADAM_PREFIX, CHECKPOINT_FORMAT, CHECKPOINT_FORMAT_VERSION, type CheckpointSidecar } from './sidecar.js';
 
@@ -49,8 +49,9 @@ export async function serializeCheckpoint(model: MSFlowModel, options: Serialize
   const { trainer } = options;
   if (trainer && trainer.model !== model) throw new CheckpointError('serializeCheckpoint: the trainer belongs to another model');
   const tensors = await model.paramArrays();
-  if (trainer) {
-    for (const [name, a] of await trainer.adam.namedState(model.specs.map((s) => s.name), ADAM_PREFIX)) tensors.set(name, a);
+  const adam = trainer ? await trainer.optimizerState() : undefined;
+  if (adam) {
+    for (const [name, a] of namedAdamState(adam, model.specs.map((s) => s.shape), model.specs.map((s) => s.name), ADAM_PREFIX)) tensors.set(name, a);
   }
   const weights = encodeSafetensors(tensors, { format: CHECKPOINT_FORMAT });
   const t = model.config.train;
@@ -65,7 +66,7 @@ export async function serializeCheckpoint(model: MSFlowModel, options: Serialize
     permutations: structuredClone(model.permutations),
     rngState: [...model.rngState] as RngState,
     training: state,
-    optimizer: trainer ? { kind: 'adam', step: trainer.adam.step, betas: [...t.betas], eps: t.eps } : null,
+    optimizer: adam ? { kind: 'adam', step: adam.step, betas: [...t.betas], eps: t.eps } : null,
     metrics: state ? structuredClone(state.metrics) : null,
     weights: { bytes: weights.length, crc32: crc32(weights), tensors: tensors.size },
     backend: options.backend ?? null,
@@ -216,10 +217,10 @@ export function restoreModel(content: CheckpointContent): MSFlowModel {
  * await restoreTrainer(model, content).run(features);
  * ```
  */
-export function restoreTrainer(model: MSFlowModel, content: CheckpointContent): Trainer {
+export function restoreTrainer(model: MSFlowModel, content: CheckpointContent, options: TrainerOptions = {}): Trainer {
   const { training } = content.sidecar;
   if (!training || !content.adam) throw new CheckpointError('checkpoint has no training state (saved without a trainer)');
-  return new Trainer(model, { state: training, adam: content.adam });
+  return new Trainer(model, { state: training, adam: content.adam }, options);
 }
 
 /**

@@ -128,6 +128,20 @@ export class MSFlowModel {
     });
   }
 
+  /**
+   * {@link forward} with other parameter values (spec order) in place of the model's own: a
+   * traced training step passes its graph inputs here, so the parameters stay outside the graph.
+   */
+  forwardWith(features: readonly Tensor[], params: readonly Tensor[]): Latents {
+    this.checkFeatures(features, 'forwardWith');
+    if (params.length !== this.specs.length) throw new Error(`forwardWith: expected ${this.specs.length} parameters, got ${params.length}`);
+    const values = new Map(this.specs.map((s, i) => [s.name, params[i]]));
+    return tidy(() => {
+      const r = this.graph.forward(features, this.conditions(features), values);
+      return { z: r.outputs, logDet: r.logDet };
+    });
+  }
+
   /** Inverts {@link forward}: latents back to features; `logDet` is log|det| of the inverse. */
   reverse(z: readonly Tensor[]): { features: Tensor[]; logDet: Tensor } {
     this.checkFeatures(z, 'reverse');

@@ -5,7 +5,7 @@ import type { FeatureSet } from '../msflow/features.js';
 import { MSFlowModel } from '../msflow/model.js';
 import { presetConfig, type ConfigOverrides } from '../msflow/presets.js';
 import { Rng } from '../random/rng.js';
-import { Trainer } from '../train/trainer.js';
+import { Trainer, type TrainerOptions } from '../train/trainer.js';
 
 /**
  * A tiny MSFlow: channels [4, 8, 8] (fusion halves 2/4/4, mixer hidden 2), blocks [2, 1, 1],
@@ -64,7 +64,7 @@ export interface RecordedTraining {
 }
 
 /**
- * Trains a fresh model of `config` on `backend` and records the run: the fixture of the
+ * Trains a fresh model of `config` on `backend` (with `options.stepper`, e.g. a traced one) and records the run: the fixture of the
  * cross-backend training checks (same seed and features on two backends must end alike).
  *
  * @example
@@ -73,10 +73,10 @@ export interface RecordedTraining {
  * const b = await recordTraining(webgpu, tinyMSFlowConfig(), features);
  * ```
  */
-export async function recordTraining(backend: Backend, config: MSFlowConfig, features: FeatureSet): Promise<RecordedTraining> {
+export async function recordTraining(backend: Backend, config: MSFlowConfig, features: FeatureSet, options: TrainerOptions = {}): Promise<RecordedTraining> {
   setBackend(backend);
   const model = MSFlowModel.create(config);
-  const trainer = new Trainer(model);
+  const trainer = new Trainer(model, undefined, options);
   const losses: number[] = [];
   const gradNorms: number[] = [];
   try {
@@ -92,7 +92,7 @@ export async function recordTraining(backend: Backend, config: MSFlowConfig, fea
     for (const [name, t] of model.params) params.set(name, Float32Array.from(await t.data()));
     return { status: result.status, losses, gradNorms, params };
   } finally {
-    trainer.dispose();
+    await trainer.dispose();
     model.dispose();
   }
 }

@@ -1,7 +1,7 @@
 import { dispose, keep, tidy } from '../engine/engine.js';
 import type { NamedArray } from '../io/safetensors.js';
 import { tensor, zeros } from '../ops/creation.js';
-import { add, div, mul, sqrt, square, sub } from '../ops/elementwise.js';
+import { add, div, mul, sqrt, square, sub, type Operand } from '../ops/elementwise.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /** Adam hyper-parameters (no weight decay: MSFlow uses none). */
@@ -15,6 +15,61 @@ export interface AdamState {
   step: number;
   m: Float32Array[];
   v: Float32Array[];
+}
+
+/**
+ * The two step-dependent scalars of Adam's update at step `t` (1-based): the bias-corrected
+ * step size lr/(1−β₁ᵗ) and √(1−β₂ᵗ). Computed in float64 once per step, so eager and traced
+ * trainers feed the same values.
+ *
+ * @example
+ * ```ts
+ * const { stepSize, bc2Sqrt } = adamScalars(1e-4, 1, [0.9, 0.999]); // 1e-3, √0.001
+ * ```
+ */
+export function adamScalars(lr: number, t: number, betas: readonly [number, number]): { stepSize: number; bc2Sqrt: number } {
+  return { stepSize: lr / (1 - Math.pow(betas[0], t)), bc2Sqrt: Math.sqrt(1 - Math.pow(betas[1], t)) };
+}
+
+/**
+ * One parameter's Adam update in core ops: returns [p', m', v']. The scalars may be tensors,
+ * so a traced program can take them as inputs instead of baking one step's values in.
+ *
+ * @example
+ * ```ts
+ * const [p1, m1, v1] = adamUpdate(p, g, m, v, { betas: [0.9, 0.999], eps: 1e-8 }, adamScalars(lr, t, [0.9, 0.999]));
+ * ```
+ */
+export function adamUpdate(
+  p: Tensor,
+  g: Tensor,
+  m: Tensor,
+  v: Tensor,
+  options: AdamOptions,
+  scalars: { stepSize: Operand; bc2Sqrt: Operand },
+): [Tensor, Tensor, Tensor] {
+  const [b1, b2] = options.betas;
+  const m1 = add(mul(m, b1), mul(g, 1 - b1));
+  const v1 = add(mul(v, b2), mul(square(g), 1 - b2));
+  const denom = add(div(sqrt(v1), scalars.bc2Sqrt), options.eps);
+  return [sub(p, mul(div(m1, denom), scalars.stepSize)), m1, v1];
+}
+
+/**
+ * Adam moments as named arrays `prefix.m.<name>` / `prefix.v.<name>` (the checkpoint layout).
+ *
+ * @example
+ * ```ts
+ * const named = namedAdamState(await trainer.optimizerState(), shapes, names, 'adam');
+ * ```
+ */
+export function namedAdamState(state: AdamState, shapes: readonly (readonly number[])[], names: readonly string[], prefix = 'adam'): Map<string, NamedArray> {
+  const out = new Map<string, NamedArray>();
+  names.forEach((n, i) => {
+    out.set(`${prefix}.m.${n}`, { shape: [...shapes[i]], data: state.m[i] });
+    out.set(`${prefix}.v.${n}`, { shape: [...shapes[i]], data: state.v[i] });
+  });
+  return out;
 }
 
 /**
@@ -64,24 +119,24 @@ export class Adam {
     if (params.length !== this.m.length || grads.length !== this.m.length) {
       throw new Error(`Adam.update: ${params.length} parameters and ${grads.length} gradients for ${this.m.length} slots`);
     }
-    const [b1, b2] = this.options.betas;
-    const t = this.stepCount + 1;
-    const stepSize = lr / (1 - Math.pow(b1, t));
-    const bc2Sqrt = Math.sqrt(1 - Math.pow(b2, t));
-    const out = tidy(() =>
-      params.map((p, i) => {
-        const g = grads[i];
-        const m = add(mul(this.m[i], b1), mul(g, 1 - b1));
-        const v = add(mul(this.v[i], b2), mul(square(g), 1 - b2));
-        const denom = add(div(sqrt(v), bc2Sqrt), this.options.eps);
-        return [sub(p, mul(div(m, denom), stepSize)), m, v];
-      }),
-    );
-    dispose([this.m, this.v]);
-    this.m = out.map((o) => keep(o[1]));
-    this.v = out.map((o) => keep(o[2]));
-    this.stepCount = t;
+    const scalars = adamScalars(lr, this.stepCount + 1, this.options.betas);
+    const out = tidy(() => params.map((p, i) => adamUpdate(p, grads[i], this.m[i], this.v[i], this.options, scalars)));
+    this.commit(out.map((o) => o[1]), out.map((o) => o[2]));
     return out.map((o) => keep(o[0]));
+  }
+
+  /** The current moments (owned by the optimizer), for a step computed elsewhere. */
+  get moments(): { m: readonly Tensor[]; v: readonly Tensor[] } {
+    return { m: this.m, v: this.v };
+  }
+
+  /** Takes the moments of a step computed elsewhere (ownership moves here) and counts the step. */
+  commit(m: readonly Tensor[], v: readonly Tensor[]): void {
+    if (m.length !== this.m.length || v.length !== this.v.length) throw new Error(`Adam.commit: ${m.length}/${v.length} moments for ${this.m.length} slots`);
+    dispose([this.m, this.v]);
+    this.m = m.map((t) => keep(t));
+    this.v = v.map((t) => keep(t));
+    this.stepCount++;
   }
 
   /** Downloads the moments (float32) for a checkpoint. */
@@ -95,13 +150,7 @@ export class Adam {
 
   /** Moments as named arrays `prefix.m.<name>` / `prefix.v.<name>` (for safetensors). */
   async namedState(names: readonly string[], prefix = 'adam'): Promise<Map<string, NamedArray>> {
-    const s = await this.state();
-    const out = new Map<string, NamedArray>();
-    names.forEach((n, i) => {
-      out.set(`${prefix}.m.${n}`, { shape: [...this.shapes[i]], data: s.m[i] });
-      out.set(`${prefix}.v.${n}`, { shape: [...this.shapes[i]], data: s.v[i] });
-    });
-    return out;
+    return namedAdamState(await this.state(), this.shapes, names, prefix);
   }
 
   /** Frees the moments. */

@@ -5,8 +5,9 @@
  * @packageDocumentation
  */
 export { nllLoss, nllPerImage, lossPerDimension } from './loss.js';
-export { Adam, type AdamOptions, type AdamState } from './adam.js';
+export { Adam, adamScalars, adamUpdate, namedAdamState, type AdamOptions, type AdamState } from './adam.js';
 export { clipByGlobalNorm } from './clip.js';
 export { learningRate } from './schedule.js';
 export { emptyMetrics, recordEpoch, type BestMetric, type EpochRecord, type TrainingMetrics } from './metrics.js';
-export { Trainer, TrainingError, type TrainerState, type TrainEvent, type TrainOptions, type TrainResult } from './trainer.js';
+export { Trainer, type TrainerOptions, type TrainerState, type TrainEvent, type TrainOptions, type TrainResult } from './trainer.js';
+export { EagerTrainStep, TrainingError, checkFinite, trainStepProgram, type StepResult, type StepScalars, type TrainStepper, type TrainStepperFactory } from './step.js';

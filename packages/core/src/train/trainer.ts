@@ -1,14 +1,13 @@
-import { valueAndGrads } from '../autodiff/grad.js';
-import { dispose, tidy } from '../engine/engine.js';
-import { featureBatch, featureSource, type FeatureSet, type FeatureSource } from '../msflow/features.js';
+import { featureSource, type FeatureSet, type FeatureSource } from '../msflow/features.js';
 import type { MSFlowModel } from '../msflow/model.js';
 import { Rng, type RngState } from '../random/rng.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { Adam, type AdamState } from './adam.js';
-import { clipByGlobalNorm } from './clip.js';
-import { lossPerDimension, nllLoss } from './loss.js';
+import type { AdamState } from './adam.js';
+import { lossPerDimension } from './loss.js';
 import { emptyMetrics, recordEpoch, type BestMetric, type TrainingMetrics } from './metrics.js';
 import { learningRate } from './schedule.js';
+import { EagerTrainStep, TrainingError, type TrainStepper, type TrainStepperFactory } from './step.js';
+
+export { TrainingError };
 
 /** Where a run stands; JSON-able, saved in checkpoints so a run resumes exactly. */
 export interface TrainerState {
@@ -69,9 +68,10 @@ export interface TrainResult {
   metrics: TrainingMetrics;
 }
 
-/** Thrown when the loss or the gradient norm stops being finite; the parameters are left as before that step. */
-export class TrainingError extends Error {
-  override name = 'TrainingError';
+/** Options of the {@link Trainer} constructor. */
+export interface TrainerOptions {
+  /** What runs each step (default: {@link EagerTrainStep} on the active backend). */
+  stepper?: TrainStepperFactory;
 }
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
@@ -96,7 +96,8 @@ const now = (): number => (typeof performance !== 'undefined' ? performance.now(
  * ```
  */
 export class Trainer {
-  readonly adam: Adam;
+  /** What runs each optimizer step; it owns the Adam moments. */
+  readonly stepper: TrainStepper;
   private current: TrainerState;
   private running = false;
 
@@ -107,15 +108,20 @@ export class Trainer {
   constructor(
     readonly model: MSFlowModel,
     resume?: { state: TrainerState; adam: AdamState },
+    options: TrainerOptions = {},
   ) {
-    const t = model.config.train;
-    this.adam = new Adam(model.specs.map((s) => s.shape), { betas: t.betas, eps: t.eps }, resume?.adam);
+    if (resume && resume.adam.step !== resume.state.step) {
+      throw new TrainingError(`resume: optimizer took ${resume.adam.step} steps but the trainer state says ${resume.state.step}`);
+    }
+    this.stepper = (options.stepper ?? ((m, a) => new EagerTrainStep(m, a)))(model, resume?.adam);
     this.current = resume
       ? structuredClone(resume.state)
       : { subEpoch: 0, batch: 0, step: 0, images: 0, epochRng: [...model.rngState] as RngState, subLoss: [0, 0], metaLoss: [0, 0], metrics: emptyMetrics() };
-    if (resume && resume.adam.step !== this.current.step) {
-      throw new TrainingError(`resume: optimizer took ${resume.adam.step} steps but the trainer state says ${this.current.step}`);
-    }
+  }
+
+  /** The Adam moments and step count (float32), e.g. for a checkpoint. */
+  optimizerState(): Promise<AdamState> {
+    return this.stepper.optimizerState();
   }
 
   /** A copy of the current state. */
@@ -136,6 +142,8 @@ export class Trainer {
     try {
       return await this.loop(featureSource(features), options);
     } finally {
+      // Whatever happened, the model holds the latest parameters when run returns.
+      await this.stepper.syncModel();
       this.running = false;
     }
   }
@@ -161,7 +169,7 @@ export class Trainer {
       while (s.batch < batches) {
         if (options.signal?.aborted) return result('cancelled');
         const indices = order.slice(s.batch * cfg.batchSize, (s.batch + 1) * cfg.batchSize);
-        const { loss, gradNorm } = await this.step(source, indices, lr);
+        const { loss, gradNorm } = await this.stepper.run(source, indices, lr);
         s.batch++;
         s.step++;
         steps++;
@@ -199,45 +207,20 @@ export class Trainer {
     return result('completed');
   }
 
-  /** Frees the optimizer moments (the model stays). */
-  dispose(): void {
-    this.adam.dispose();
+  /** Frees the optimizer moments and whatever the stepper holds (the model stays). */
+  async dispose(): Promise<void> {
+    await this.stepper.dispose();
   }
 
   private async endMetaEpoch(metaEpoch: number, dims: number, options: TrainOptions): Promise<void> {
     const s = this.current;
     const loss = s.metaLoss[0] / s.metaLoss[1];
+    await this.stepper.syncModel();
     const metrics = options.evaluate ? await options.evaluate(this.model, metaEpoch) : {};
     s.metrics = recordEpoch(s.metrics, { metaEpoch, loss, lossPerDim: lossPerDimension(loss, dims), metrics: { ...metrics } }, options.lowerIsBetter);
     s.metaLoss = [0, 0];
     if (options.evaluate) await options.onProgress?.({ type: 'evaluation', metaEpoch, metrics: { ...metrics }, best: structuredClone(s.metrics.best) });
     await options.onMetaEpochEnd?.(this, metaEpoch);
-  }
-
-  private async step(source: FeatureSource, indices: readonly number[], lr: number): Promise<{ loss: number; gradNorm: number }> {
-    const batch = await featureBatch(source, indices);
-    const params = this.model.paramTensors();
-    let value: Tensor | undefined;
-    let grads: Tensor[] = [];
-    let norm: Tensor | undefined;
-    try {
-      ({ value, grads } = valueAndGrads(() => {
-        const { z, logDet } = this.model.forward(batch);
-        return nllLoss(z, logDet);
-      }, params));
-      const clipped = tidy(() => clipByGlobalNorm(grads, this.model.config.train.clipNorm));
-      dispose(grads);
-      grads = clipped.grads;
-      norm = clipped.norm;
-      const [loss, gradNorm] = [await value.item(), await norm.item()];
-      if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
-        throw new TrainingError(`step ${this.current.step + 1}: loss ${loss}, gradient norm ${gradNorm}; training diverged (parameters unchanged)`);
-      }
-      this.model.setParams(this.adam.update(params, grads, lr));
-      return { loss, gradNorm };
-    } finally {
-      dispose([batch, value, grads, norm]);
-    }
   }
 
   private checkFeatures(source: FeatureSource): void {
