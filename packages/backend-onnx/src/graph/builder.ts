@@ -26,12 +26,18 @@ export class GraphBuilder {
     this.graph = { name, nodes: [], initializers: new Map(), inputs: [], outputs: [] };
   }
 
-  /** A new unused value name. */
+  private readonly reserved = new Set<string>();
+
+  /** A new unused value name (never one of the graph's input names). */
   fresh(prefix = 'v'): string {
-    return `${prefix}${this.counter++}`;
+    let name: string;
+    do name = `${prefix}${this.counter++}`;
+    while (this.reserved.has(name));
+    return name;
   }
 
   addInput(name: string, dims: ValueInfo['dims']): string {
+    this.reserved.add(name);
     this.graph.inputs.push({ name, dims: [...dims] });
     return name;
   }

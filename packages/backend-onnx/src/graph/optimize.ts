@@ -26,14 +26,24 @@ function producers(graph: GraphSpec): Map<string, NodeSpec> {
 /** A constant every broadcast treats alike whatever the axis order: all dimensions 1. */
 function isScalarLike(graph: GraphSpec, v: string, rank: number): boolean {
   const init = graph.initializers.get(v);
-  return !!init && init.dims.length <= rank && init.dims.every((d) => d === 1);
+  if (!init) return graph.scalars?.has(v) ?? false;
+  return init.dims.length <= rank && init.dims.every((d) => d === 1);
+}
+
+/** A ReduceSum/ReduceMean over every axis of a value of rank `rank` without keepdims: blind to axis order. */
+function reducesEverything(graph: GraphSpec, node: NodeSpec, rank: number): boolean {
+  if ((node.opType !== 'ReduceSum' && node.opType !== 'ReduceMean') || node.attrs.keepdims !== 0) return false;
+  const axes = graph.initializers.get(node.inputs[1])?.values;
+  if (!(axes instanceof BigInt64Array) || axes.length !== rank) return false;
+  return new Set(Array.from(axes, (a) => Number(a < 0n ? a + BigInt(rank) : a))).size === rank;
 }
 
 /**
  * One rewriting sweep; returns whether anything changed. Rules: Transpose∘Transpose composes
- * (cancelling to nothing when the composition is the identity); an element-wise op whose
- * tensor inputs all come from the same permutation (used only there) runs before it instead,
- * which lets the moved Transpose meet its inverse on the other side.
+ * (cancelling to nothing when the composition is the identity); a reduction over every axis
+ * reads past a Transpose; an element-wise op whose tensor inputs all come from the same
+ * permutation (used only there; other inputs one-element values) runs before it instead, which
+ * lets the moved Transpose meet its inverse on the other side.
  */
 function sweep(graph: GraphSpec, fresh: () => string): boolean {
   const prod = producers(graph);
@@ -59,6 +69,14 @@ function sweep(graph: GraphSpec, fresh: () => string): boolean {
         continue;
       }
       out.push(node);
+      continue;
+    }
+    const src = prod.get(node.inputs[0]);
+    if (src?.opType === 'Transpose' && reducesEverything(graph, node, permOf(src).length)) {
+      // A full reduction does not care about axis order: read the untransposed value.
+      node.inputs = [src.inputs[0], ...node.inputs.slice(1)];
+      out.push(node);
+      changed = true;
       continue;
     }
     const pushed = pushThrough(graph, node, prod, uses);

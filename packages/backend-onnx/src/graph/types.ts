@@ -56,4 +56,9 @@ export interface GraphSpec {
   initializers: Map<string, Initializer>;
   inputs: ValueInfo[];
   outputs: ValueInfo[];
+  /**
+   * Values known to hold exactly one element (a computed scalar such as a clipping factor):
+   * they broadcast alike in any axis order, so Transposes can move past ops that use them.
+   */
+  scalars?: Set<string>;
 }

@@ -21,6 +21,8 @@ export const TO_NCHW = [0, 3, 1, 2];
 export const TO_NHWC = [0, 2, 3, 1];
 /** Perm taking an HWIO filter to ONNX's OIHW (also ConvTranspose's [C_in, C_out/g, kh, kw]). */
 export const HWIO_TO_OIHW = [3, 2, 0, 1];
+/** The inverse: OIHW back to HWIO. */
+export const OIHW_TO_HWIO = [2, 3, 1, 0];
 
 /** Transposes `x` by `perm`. */
 export const transposeOp = (g: GraphBuilder, x: string, perm: readonly number[]): string =>

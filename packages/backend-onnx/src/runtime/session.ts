@@ -1,4 +1,5 @@
 import ort from 'onnxruntime-node';
+import { checkExecutionProviders } from './providers.js';
 
 /** onnxruntime session settings this package exposes. */
 export interface OnnxSessionOptions {
@@ -11,6 +12,11 @@ export interface OnnxSessionOptions {
   executionMode?: 'sequential' | 'parallel';
   /** 0 verbose ... 4 fatal (default 3: errors only). */
   logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
+  /**
+   * onnxruntime execution providers in preference order (default `['cpu']`); names are checked
+   * against the build's list (see `checkExecutionProviders`).
+   */
+  executionProviders?: readonly string[];
 }
 
 /** A float32 array with its shape: what compiled programs take and return. */
@@ -23,7 +29,8 @@ export interface OnnxArray {
 export type OnnxSession = ort.InferenceSession;
 
 /**
- * Creates an onnxruntime-node session (CPU execution provider) from ONNX model bytes.
+ * Creates an onnxruntime-node session from ONNX model bytes (the CPU execution provider unless
+ * `options.executionProviders` says otherwise).
  *
  * @example
  * ```ts
@@ -32,7 +39,7 @@ export type OnnxSession = ort.InferenceSession;
  */
 export async function createSession(model: Uint8Array, options: OnnxSessionOptions = {}): Promise<OnnxSession> {
   return ort.InferenceSession.create(model, {
-    executionProviders: ['cpu'],
+    executionProviders: options.executionProviders ? checkExecutionProviders(options.executionProviders) : ['cpu'],
     logSeverityLevel: options.logSeverityLevel ?? 3,
     graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
     ...(options.intraOpNumThreads !== undefined ? { intraOpNumThreads: options.intraOpNumThreads } : {}),

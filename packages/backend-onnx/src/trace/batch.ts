@@ -223,6 +223,6 @@ export function generalizeBatch(t1: TraceResult, t2: TraceResult, b1: number, b2
     return { name: v.name, dims: v.dims.map((d, k) => (d === other[k] ? d : 'N')) };
   });
   const outputs = g1.outputs.map((o, i) => ({ name: o.name, dims: outputDims[i] }));
-  const graph: GraphSpec = { name: g1.name, nodes: [...shapes.nodes, ...g1.nodes], initializers, inputs, outputs };
+  const graph: GraphSpec = { name: g1.name, nodes: [...shapes.nodes, ...g1.nodes], initializers, inputs, outputs, scalars: g1.scalars };
   return { graph, outputDims };
 }

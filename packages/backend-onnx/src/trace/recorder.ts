@@ -29,6 +29,7 @@ export class TraceRecorder implements TraceScope {
   /** Declares a graph input. */
   input(name: string, shape: readonly number[]): SymbolicValue {
     this.builder.addInput(name, shape);
+    if (shape.every((d) => d === 1)) (this.builder.graph.scalars ??= new Set()).add(name);
     return new SymbolicValue(this, name, shape);
   }
 
@@ -50,6 +51,7 @@ export class TraceRecorder implements TraceScope {
     const inputs = args.inputs.map((t) => this.nameOf(t.dataId));
     const shapes = args.inputs.map((t) => t.shape);
     const y = (LOWERINGS[kernel] as Lowering<K>)({ g: this.builder, inputs, shapes, attrs: args.attrs, outShape: args.outShape });
+    if (args.outShape.every((d) => d === 1)) (this.builder.graph.scalars ??= new Set()).add(y);
     return new SymbolicValue(this, y, args.outShape);
   }
 }

@@ -1,0 +1,89 @@
+// The traced training step (one ONNX graph: loss, backward, clipping, Adam) against the eager
+// trainer on the float64 reference backend, checkpoint resume on the traced path, and the
+// execution-provider check.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { deserializeCheckpoint, MSFlowModel, restoreModel, restoreTrainer, serializeCheckpoint, setBackend, Trainer, type Backend } from '@msflow/core';
+import { createReferenceBackend, randomFeatureSet, recordTraining, relativeError, tinyMSFlowConfig } from '@msflow/core/testing';
+import { TracedTrainStep, tracedTrainStepper } from '../src/index.js';
+
+// 5 images in batches of 2: every sub-epoch has a partial last batch (a second input shape).
+const config = tinyMSFlowConfig({ train: { metaEpochs: 4, subEpochs: 2 } });
+const features = randomFeatureSet(config, 5, 21);
+const STEPS = 4 * 2 * 3;
+let reference: Backend;
+
+beforeAll(() => {
+  reference = createReferenceBackend();
+  setBackend(reference);
+});
+
+describe('traced train step', () => {
+  it(`matches the eager trainer (float64 reference) after ${STEPS} steps: weights and loss curve within 1e-4 relative`, async () => {
+    const eager = await recordTraining(reference, config, features);
+    const traced = await recordTraining(reference, config, features, { stepper: tracedTrainStepper({ session: { intraOpNumThreads: 1 } }) });
+    expect(traced.losses).toHaveLength(STEPS);
+    expect(eager.losses).toHaveLength(STEPS);
+    // The run must actually learn, or parity would be trivial.
+    expect(traced.losses.at(-1)!).toBeLessThan(traced.losses[0]);
+    expect(relativeError(traced.losses, eager.losses)).toBeLessThan(1e-4);
+    expect(relativeError(traced.gradNorms, eager.gradNorms)).toBeLessThan(1e-4);
+    for (const [name, want] of eager.params) expect(relativeError(traced.params.get(name)!, want), name).toBeLessThan(1e-4);
+  });
+
+  it('resumes a cancelled traced run bit-for-bit from its checkpoint', async () => {
+    const stepper = tracedTrainStepper({ session: { intraOpNumThreads: 1 } });
+    const full = MSFlowModel.create(config);
+    const straight = new Trainer(full, undefined, { stepper });
+    await straight.run(features);
+    const want = await serializeCheckpoint(full, { trainer: straight });
+
+    const model = MSFlowModel.create(config);
+    const first = new Trainer(model, undefined, { stepper });
+    const stop = new AbortController();
+    const r1 = await first.run(features, { signal: stop.signal, onProgress: (e) => void (e.type === 'step' && e.step === 7 && stop.abort()) });
+    expect(r1.status).toBe('cancelled');
+    const saved = await serializeCheckpoint(model, { trainer: first });
+    await first.dispose();
+    model.dispose();
+
+    const content = deserializeCheckpoint(saved.weights, JSON.parse(JSON.stringify(saved.sidecar)));
+    const resumedModel = restoreModel(content);
+    const resumed = restoreTrainer(resumedModel, content, { stepper });
+    expect(resumed.stepper.description).toMatch(/^traced onnx \(cpu, 1 thread\)/);
+    const r2 = await resumed.run(features);
+    expect(r2.status).toBe('completed');
+    expect(r2.steps).toBe(STEPS - 7);
+    const got = await serializeCheckpoint(resumedModel, { trainer: resumed });
+    expect(Buffer.from(got.weights).equals(Buffer.from(want.weights))).toBe(true);
+    expect(got.sidecar.training).toEqual(want.sidecar.training);
+    await Promise.all([straight.dispose(), resumed.dispose()]);
+    full.dispose();
+    resumedModel.dispose();
+  });
+
+  it('leaves the parameters unchanged and names the step when the loss is not finite', async () => {
+    const model = MSFlowModel.create(config);
+    const bad = randomFeatureSet(config, 2, 3);
+    bad.scales[0].data[0] = Number.NaN;
+    const trainer = new Trainer(model, undefined, { stepper: tracedTrainStepper() });
+    const before = await model.paramArrays();
+    await expect(trainer.run(bad)).rejects.toThrow(/^step 1: loss NaN.*parameters unchanged/);
+    const after = await model.paramArrays();
+    for (const [name, a] of before) expect(after.get(name)!.data, name).toEqual(a.data);
+    await trainer.dispose();
+    model.dispose();
+  });
+
+  it('rejects an unknown execution provider in one line that lists the available ones', () => {
+    const model = MSFlowModel.create(config);
+    let message = '';
+    try {
+      new TracedTrainStep(model, undefined, { executionProviders: ['cuda-typo'] });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/^execution providers: unknown provider 'cuda-typo' \(available here: cpu[,)]/);
+    expect(message).not.toContain('\n');
+    model.dispose();
+  });
+});
