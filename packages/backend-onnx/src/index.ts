@@ -41,3 +41,4 @@ export { exportMSFlowOnnx, type MSFlowExportOptions } from './msflow/export_msfl
 export { countFlops, kernelFlops } from './flops.js';
 export { TracedTrainStep, tracedTrainStepper, type TracedTrainStepOptions, type TracedStepTimings } from './train/traced_step.js';
 export { checkExecutionProviders, executionProviders, type ExecutionProviderInfo } from './runtime/providers.js';
+export { TracedScorer, type TracedScorerOptions } from './train/traced_scorer.js';

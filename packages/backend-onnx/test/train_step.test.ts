@@ -2,9 +2,10 @@
 // trainer on the float64 reference backend, checkpoint resume on the traced path, and the
 // execution-provider check.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { deserializeCheckpoint, MSFlowModel, restoreModel, restoreTrainer, serializeCheckpoint, setBackend, Trainer, type Backend } from '@msflow/core';
+import { deserializeCheckpoint, evaluate, MSFlowModel, restoreModel, restoreTrainer, serializeCheckpoint, setBackend, Trainer, type Backend } from '@msflow/core';
 import { createReferenceBackend, randomFeatureSet, recordTraining, relativeError, tinyMSFlowConfig } from '@msflow/core/testing';
-import { TracedTrainStep, tracedTrainStepper } from '../src/index.js';
+import { TracedScorer, TracedTrainStep, tracedTrainStepper } from '../src/index.js';
+import { maxAbsDiff } from './helpers.js';
 
 // 5 images in batches of 2: every sub-epoch has a partial last batch (a second input shape).
 const config = tinyMSFlowConfig({ train: { metaEpochs: 4, subEpochs: 2 } });
@@ -84,6 +85,23 @@ describe('traced train step', () => {
     }
     expect(message).toMatch(/^execution providers: unknown provider 'cuda-typo' \(available here: cpu[,)]/);
     expect(message).not.toContain('\n');
+    model.dispose();
+  });
+
+  it('scores like core evaluate and follows the model as its parameters change (TracedScorer)', async () => {
+    const model = MSFlowModel.create(config);
+    const test = randomFeatureSet(config, 3, 5);
+    const scoring = new TracedScorer(model, { session: { intraOpNumThreads: 1 } });
+    for (let round = 0; round < 2; round++) {
+      const want = await evaluate(model, test);
+      const got = await evaluate(model, test, { scorer: scoring.scorer });
+      expect(maxAbsDiff(got.imageScores, want.imageScores)).toBeLessThan(1e-4 * Math.max(...want.imageScores.map(Math.abs)));
+      expect(maxAbsDiff(got.addMaps!, want.addMaps!)).toBeLessThan(1e-4);
+      expect(maxAbsDiff(got.mulMaps!, want.mulMaps!)).toBeLessThan(1e-4);
+      // Train a little: the next round must see the new parameters, not the traced ones.
+      await new Trainer(model, undefined, { stepper: tracedTrainStepper() }).run(features);
+    }
+    await scoring.dispose();
     model.dispose();
   });
 });

@@ -18,6 +18,21 @@ export interface EvaluationOutput {
   seconds: number;
 }
 
+/** What a {@link BatchScorer} returns for one batch: flat float32 arrays, image-major. */
+export interface BatchScores {
+  imageScores: Float32Array;
+  /** Additive and multiplicative maps at the model's input size (when asked for). */
+  add?: Float32Array;
+  mul?: Float32Array;
+}
+
+/**
+ * Scores one batch of pooled features (row-major NHWC arrays, one per scale) somewhere other
+ * than the active backend, e.g. a compiled onnxruntime program; it must compute what
+ * {@link predict} computes.
+ */
+export type BatchScorer = (features: readonly { data: Float32Array; shape: readonly number[] }[], maps: boolean) => Promise<BatchScores>;
+
 /** Options of {@link evaluate}. */
 export interface EvaluateOptions {
   /** Images per forward pass (default: the training batch size). */
@@ -31,6 +46,8 @@ export interface EvaluateOptions {
    * `evaluateAnomalyDetection` is the intended one).
    */
   metrics?: (output: EvaluationOutput) => Record<string, number> | Promise<Record<string, number>>;
+  /** Scores batches instead of {@link predict} on the active backend. */
+  scorer?: BatchScorer;
 }
 
 /**
@@ -62,16 +79,27 @@ export async function evaluate(model: MSFlowModel, features: FeatureSet | Featur
   for (let start = 0; start < source.count; start += batchSize) {
     options.signal?.throwIfAborted();
     const indices = Array.from({ length: Math.min(batchSize, source.count - start) }, (_, i) => start + i);
-    const batch = await featureBatch(source, indices);
-    const maps = predict(model, batch);
-    try {
-      out.imageScores.set(await maps.imageScores.data(), start);
+    if (options.scorer) {
+      const arrays = await Promise.all(source.shapes.map(async (shape, l) => ({ data: await source.read(l, indices), shape: [indices.length, ...shape] })));
+      const r = await options.scorer(arrays, keepMaps);
+      out.imageScores.set(r.imageScores, start);
       if (out.addMaps && out.mulMaps) {
-        out.addMaps.set(await maps.add.data(), start * pixels);
-        out.mulMaps.set(await maps.mul.data(), start * pixels);
+        if (!r.add || !r.mul) throw new Error('evaluate: the scorer returned no maps');
+        out.addMaps.set(r.add, start * pixels);
+        out.mulMaps.set(r.mul, start * pixels);
       }
-    } finally {
-      dispose([batch, maps]);
+    } else {
+      const batch = await featureBatch(source, indices);
+      const maps = predict(model, batch);
+      try {
+        out.imageScores.set(await maps.imageScores.data(), start);
+        if (out.addMaps && out.mulMaps) {
+          out.addMaps.set(await maps.add.data(), start * pixels);
+          out.mulMaps.set(await maps.mul.data(), start * pixels);
+        }
+      } finally {
+        dispose([batch, maps]);
+      }
     }
     options.onProgress?.(start + indices.length, source.count);
   }
