@@ -4,7 +4,8 @@ import { traceGraph, type TraceableFunction } from './trace/trace.js';
 
 /**
  * Floating-point operations (multiply and add counted separately) of the convolution and matrix
- * kernels of one call: the work that dominates CNN and flow programs.
+ * kernels of one call, forward and gradient (each conv gradient does the forward's work): the
+ * work that dominates CNN and flow programs and their training steps.
  *
  * @example
  * ```ts
@@ -16,6 +17,15 @@ export function kernelFlops(kernel: KernelName, args: KernelArgs<KernelName>): n
   if (kernel === 'Conv2D') {
     const [kh, kw, cig] = args.inputs[1].shape;
     return 2 * size(args.outShape) * kh * kw * cig;
+  }
+  if (kernel === 'Conv2DBackpropInput') {
+    // The forward convolution's work, with dy [N, oh, ow, C_out] in place of its output.
+    const [kh, kw, cig] = args.inputs[1].shape;
+    return 2 * size(args.inputs[0].shape) * kh * kw * cig;
+  }
+  if (kernel === 'Conv2DBackpropFilter') {
+    const [kh, kw, cig] = (args.attrs as { filterShape: readonly number[] }).filterShape;
+    return 2 * size(args.inputs[1].shape) * kh * kw * cig;
   }
   if (kernel === 'MatMul') {
     const a = args.inputs[0].shape;

@@ -46,7 +46,9 @@ function addTrainOptions(cmd: Command): Command {
     .option('--eval', 'evaluate on the test split after every meta-epoch (default, when the dataset has one)')
     .option('--no-eval', 'do not evaluate during training')
     .option('--resume <checkpoint>', 'continue an interrupted run (its config, dataset and folder)')
-    .option('--feature-cache <mode>', 'training features: auto (float16 file on disk when they would take over a quarter of RAM), memory or disk');
+    .option('--feature-cache <mode>', 'training features: auto (float16 file on disk when they would take over a quarter of RAM), memory or disk')
+    .option('--trainer <kind>', 'auto (default: one traced onnxruntime graph per step where onnxruntime loads and --backend is auto), traced, or eager (kernel by kernel on --backend)')
+    .option('--execution-providers <list>', 'onnxruntime execution providers of the traced paths, in preference order (default cpu; e.g. cuda,cpu)');
 }
 
 /** Builds the `msflow` command tree. */

@@ -52,7 +52,7 @@ export async function demoCommand(out: Output, flags: DemoFlags): Promise<void> 
     '',
     `MSFlow demo: ${r.className}, ${r.images.train} training / ${r.images.test} test images, cpu preset, seed ${options.seed}`,
     table(['metric (x100)', 'last epoch', 'best epoch'], [row('image AUROC', 'imageAuroc'), row('pixel AUROC', 'pixelAuroc'), row('AUPRO (FPR <= 0.3)', 'aupro')]),
-    `features ${r.timings.features.toFixed(1)} s on ${r.featuresVia}; training ${r.timings.train.toFixed(1)} s + evaluation ${r.timings.evaluate.toFixed(1)} s on ${r.backend.detail}; total ${r.seconds.toFixed(1)} s`,
+    `features ${r.timings.features.toFixed(1)} s on ${r.featuresVia}; training ${r.timings.train.toFixed(1)} s + evaluation ${r.timings.evaluate.toFixed(1)} s (trainer ${r.trainer}; backend ${r.backend.detail}); total ${r.seconds.toFixed(1)} s`,
     `checkpoint: ${rel(r.checkpoint.weights)}`,
     `report:     ${r.report ? rel(r.report.report) : '-'}`,
     `next: msflow predict ${rel(r.checkpoint.weights)} ${rel(r.dataDir)}/test/good`,

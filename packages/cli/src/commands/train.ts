@@ -7,6 +7,7 @@ import { listClasses, openSplit } from '../pipeline/dataset.js';
 import { pct } from '../pipeline/progress.js';
 import { resolveTrainSettings, type TrainFlags } from '../pipeline/settings.js';
 import { trainClass, type TrainOutcome } from '../pipeline/train.js';
+import { computePaths } from '../pipeline/compiled_paths.js';
 
 const rel = (p: string) => relative(process.cwd(), p) || '.';
 
@@ -31,6 +32,8 @@ export async function trainCommand(out: Output, flags: TrainFlags): Promise<void
   const s = resolveTrainSettings(flags);
   if (!s.resume && !s.data) throw new UsageError('--data: required (the dataset root, e.g. --data data/mvtec --class bottle)');
   if (!s.resume && !s.className && s.kind !== 'folder') throw new UsageError('--class: required (a class folder name, or all)');
+  // Before any image is read: a bad --execution-providers fails at once.
+  const paths = await computePaths(s);
   const classes = s.className === 'all' ? listClasses(s.data!) : [s.className ?? (s.data ? s.data.replace(/^.*[\\/]/, '') : '')];
   // Check the folders before starting a backend: a missing or empty dataset fails at once.
   if (!s.resume) for (const c of classes) openSplit({ kind: s.kind, root: s.data!, className: c, testDir: s.testDir, masksDir: s.masksDir }, 'train', { size: s.config.inputSize });
@@ -38,7 +41,7 @@ export async function trainCommand(out: Output, flags: TrainFlags): Promise<void
   const outcomes: TrainOutcome[] = [];
   await withInterrupt(out, async (signal) => {
     for (const c of classes) {
-      const o = await trainClass(s, c, { out, signal });
+      const o = await trainClass(s, c, { out, signal, paths });
       outcomes.push(o);
       if (o.status === 'cancelled') break;
     }

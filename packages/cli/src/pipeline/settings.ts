@@ -3,7 +3,16 @@ import { ConfigError, PRESETS, presetConfig, type ConfigOverrides, type MSFlowCo
 import { readConfigFile } from '../util/config.js';
 import { choiceFlag, fractionFlag, intFlag, numFlag, UsageError } from '../util/errors.js';
 import { backboneIdentity } from './backbone.js';
+import type { TrainerChoice } from './compiled_paths.js';
 import { DATASET_KINDS, type DatasetKind } from './dataset.js';
+
+/** A comma-separated flag (or a config-file list) as a non-empty list of names. */
+function listFlag(value: string | string[] | undefined, flag: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  const list = (Array.isArray(value) ? value : String(value).split(',')).map((s) => String(s).trim()).filter(Boolean);
+  if (list.length === 0) throw new UsageError(`${flag}: expected a comma-separated list of names, got '${value}'`);
+  return list;
+}
 
 /** Settings of `msflow train` (and the demo), after config file and flags are merged. */
 export interface TrainSettings {
@@ -31,6 +40,10 @@ export interface TrainSettings {
   explicitModel: boolean;
   /** Where training features live: `memory`, `disk` (float16 file), or `auto` (disk when they would take over a quarter of RAM). */
   featureCache: 'auto' | 'memory' | 'disk';
+  /** `auto`: a traced onnxruntime step where it loads (with `--backend auto`); `traced` insists; `eager` never. */
+  trainer: TrainerChoice;
+  /** onnxruntime execution providers of the traced paths, in preference order. */
+  executionProviders?: string[];
 }
 
 /** Raw option values (flags or config-file keys) of the train command. */
@@ -56,11 +69,14 @@ export interface TrainFlags {
   eval?: boolean;
   resume?: string;
   featureCache?: string;
+  trainer?: string;
+  /** Comma-separated (flag) or a list (config file). */
+  executionProviders?: string | string[];
   /** Config files only: any MSFlowConfig fields to override (e.g. `{ blocks: [2, 2, 2] }`). */
   model?: ConfigOverrides;
 }
 
-const FILE_KEYS = new Set(['data', 'kind', 'class', 'testDir', 'masks', 'preset', 'backend', 'backbone', 'seed', 'epochs', 'subEpochs', 'batchSize', 'lr', 'size', 'out', 'valSplit', 'quantile', 'eval', 'featureCache', 'model']);
+const FILE_KEYS = new Set(['data', 'kind', 'class', 'testDir', 'masks', 'preset', 'backend', 'backbone', 'seed', 'epochs', 'subEpochs', 'batchSize', 'lr', 'size', 'out', 'valSplit', 'quantile', 'eval', 'featureCache', 'trainer', 'executionProviders', 'model']);
 
 /**
  * Merges a config file (JSON or YAML, keys as the long flag names in camelCase plus `model` for
@@ -128,5 +144,7 @@ export function resolveTrainSettings(flags: TrainFlags): TrainSettings {
     resume: f.resume,
     explicitModel: flags.preset !== undefined || flags.config !== undefined || size !== undefined,
     featureCache: choiceFlag(f.featureCache, '--feature-cache', ['auto', 'memory', 'disk'] as const) ?? 'auto',
+    trainer: choiceFlag(f.trainer, '--trainer', ['auto', 'traced', 'eager'] as const) ?? 'auto',
+    executionProviders: listFlag(f.executionProviders, '--execution-providers'),
   };
 }

@@ -1,10 +1,11 @@
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { evaluate, getBackend, MSFlowModel, restoreModel, restoreTrainer, Trainer, type EvaluationOutput, type MSFlowConfig, type TrainingMetrics } from '@msflow/core';
+import { getBackend, MSFlowModel, restoreModel, restoreTrainer, Trainer, type EvaluationOutput, type MSFlowConfig, type TrainingMetrics } from '@msflow/core';
 import type { Evaluation } from '@msflow/eval';
 import { CliError, UsageError } from '../util/errors.js';
 import type { Output } from '../util/output.js';
 import { readCheckpoint, writeCheckpoint, type CheckpointPaths, type CliSidecarInfo } from './checkpoint.js';
+import { computePaths, type ComputePaths } from './compiled_paths.js';
 import { hasTestSplit, openSplit, type DatasetRef } from './dataset.js';
 import { FeatureExtractor, type ExtractedSet } from './extractor.js';
 import { splitIndices, subsetFeatures } from './features.js';
@@ -28,6 +29,8 @@ export interface TrainOutcome {
   report?: ReportFiles;
   images: { train: number; validation: number; test: number };
   backend: { name: string; detail: string };
+  /** What ran the training steps, e.g. `traced onnx (cpu, 2 threads)` or `eager (tfjs)`. */
+  trainer: string;
   featuresVia: string;
   timings: Record<string, number>;
 }
@@ -37,6 +40,8 @@ export interface TrainContext {
   out: Output;
   /** Aborting stops at the next step and saves a resumable checkpoint. */
   signal?: AbortSignal;
+  /** The trainer and scoring paths, when the caller already chose them (else from the settings). */
+  paths?: ComputePaths;
 }
 
 const seconds = (t0: number) => (performance.now() - t0) / 1000;
@@ -64,6 +69,7 @@ export async function trainClass(s: TrainSettings, className: string, ctx: Train
   const { out } = ctx;
   const t0 = performance.now();
   const timings: Record<string, number> = {};
+  const paths = ctx.paths ?? (await computePaths(s));
   const resumed = s.resume ? readCheckpoint(s.resume, { expect: s.explicitModel ? s.config : undefined }) : undefined;
   if (resumed && !resumed.sidecar.training) throw new CliError(`${resumed.paths.sidecar}: checkpoint has no training state to resume (saved without its optimizer)`);
   let config: MSFlowConfig = resumed ? resumed.sidecar.config : s.config;
@@ -105,7 +111,10 @@ export async function trainClass(s: TrainSettings, className: string, ctx: Train
   const info = getBackend().info();
   const backend = { name: info.name, detail: info.detail.split(';')[0] };
   const model = resumed ? restoreModel(resumed) : MSFlowModel.create(config);
-  const trainer = resumed ? restoreTrainer(model, resumed) : new Trainer(model);
+  const trainer = resumed ? restoreTrainer(model, resumed, { stepper: paths.stepper }) : new Trainer(model, undefined, { stepper: paths.stepper });
+  const scoring = paths.scoring(model);
+  const evaluate = scoring.evaluate;
+  out.log(`${ref.className}: trainer ${trainer.stepper.description}${paths.why ? ` (not traced: ${paths.why})` : ''}`);
   const run = new LazyRunDir(s.out, ref.className, resumed ? dirname(resumed.paths.weights) : undefined);
   const cli: CliSidecarInfo = { backbone: backboneChoice, dataset: ref, thresholds: {}, split: { valSplit, quantile: q } };
   const save = () => writeCheckpoint(join(run.path(), 'model'), model, { trainer, preset: resumed?.sidecar.preset ?? s.preset, backend: backend.name, cli });
@@ -122,7 +131,7 @@ export async function trainClass(s: TrainSettings, className: string, ctx: Train
       metaEpochs: tc.metaEpochs,
     });
     if (trainer.finished) out.log(`${ref.className}: the checkpoint's training is already complete`);
-    else out.log(`${ref.className}: training ${config.backbone} flows (${s.preset}) on ${backend.detail}: ${tc.metaEpochs} x ${tc.subEpochs} passes over ${trainFeatures.count} images, batch ${tc.batchSize}${resumed ? `, resuming at step ${state.step}` : ''}`);
+    else out.log(`${ref.className}: training ${config.backbone} flows (${s.preset}) on ${trainer.stepper.description}: ${tc.metaEpochs} x ${tc.subEpochs} passes over ${trainFeatures.count} images, batch ${tc.batchSize}${resumed ? `, resuming at step ${state.step}` : ''}`);
     let last: { output: EvaluationOutput; evaluation: Evaluation } | undefined;
     let evalSeconds = 0;
     t = performance.now();
@@ -135,9 +144,9 @@ export async function trainClass(s: TrainSettings, className: string, ctx: Train
         if (e.type === 'step') await new Promise<void>((r) => setImmediate(r));
       },
       evaluate: test
-        ? async (m) => {
+        ? async () => {
             const te = performance.now();
-            const output = await evaluate(m, test.features);
+            const output = await evaluate(test.features);
             const evaluation = scoreEvaluation(output, test);
             last = { output, evaluation };
             evalSeconds += seconds(te);
@@ -153,17 +162,17 @@ export async function trainClass(s: TrainSettings, className: string, ctx: Train
     timings.evaluate = evalSeconds;
     if (result.status === 'cancelled') {
       const checkpoint = await save();
-      return { className: ref.className, status: 'cancelled', runDir: run.path(), checkpoint, metrics: result.metrics, thresholds: {}, images: { train: trainFeatures.count, validation: valFeatures?.count ?? 0, test: test?.features.count ?? 0 }, backend, featuresVia: fx.via, timings };
+      return { className: ref.className, status: 'cancelled', runDir: run.path(), checkpoint, metrics: result.metrics, thresholds: {}, images: { train: trainFeatures.count, validation: valFeatures?.count ?? 0, test: test?.features.count ?? 0 }, backend, trainer: trainer.stepper.description, featuresVia: fx.via, timings };
     }
 
     // Thresholds: a quantile of normal scores (held-out when there is a validation split), and
     // F1-max on the test set when it has both labels.
     t = performance.now();
     const normal = valFeatures ?? trainFeatures;
-    const normalScores = (await evaluate(model, normal, { maps: false })).imageScores;
+    const normalScores = (await evaluate(normal, { maps: false })).imageScores;
     cli.thresholds.quantile = { value: quantile(normalScores, q), q, source: valFeatures ? 'validation' : 'train', images: normal.count };
     if (!last && test) {
-      const output = await evaluate(model, test.features);
+      const output = await evaluate(test.features);
       last = { output, evaluation: scoreEvaluation(output, test) };
     }
     if (last && test) cli.thresholds.f1 = f1Threshold(last.output.imageScores, test.labels, 'test');
@@ -199,11 +208,12 @@ export async function trainClass(s: TrainSettings, className: string, ctx: Train
       report,
       images: { train: trainFeatures.count, validation: valFeatures?.count ?? 0, test: test?.features.count ?? 0 },
       backend,
+      trainer: trainer.stepper.description,
       featuresVia: fx.via,
       timings,
     };
   } finally {
-    trainer.dispose();
+    await Promise.all([trainer.dispose(), scoring.dispose()]);
     model.dispose();
   }
 }
