@@ -2,14 +2,17 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '@msflow/cli';
 import { runBench, type BenchOptions } from './run.js';
 import { toMarkdown, toModelSvg, toScalingSvg, toSvg } from './report.js';
+import { runTrainStepBench, trainStepMarkdown, trainStepPlan } from './train_step_bench.js';
 
 const VALUED = ['--backends', '--out', '--preset', '--sizes', '--batches'];
-const SWITCHES = ['--quick', '--ops-only'];
+const SWITCHES = ['--quick', '--ops-only', '--train-step'];
 
 /** What the benchmark command line asks for. */
 export interface BenchArgs {
   options: Omit<BenchOptions, 'log'>;
   out: string;
+  /** `--train-step`: only the whole-train-step benchmark (traced onnx against the eager trainers). */
+  trainStep: boolean;
 }
 
 /**
@@ -27,7 +30,7 @@ export function parseBenchArgs(args: readonly string[]): BenchArgs {
     return i >= 0 ? args[i + 1] : undefined;
   };
   const unknown = args.filter((a, i) => !VALUED.includes(args[i - 1]) && !SWITCHES.includes(a) && !VALUED.includes(a));
-  if (unknown.length) throw new RangeError(`unknown argument ${unknown[0]} (expected --quick, --ops-only, --backends a,b, --preset NAME, --sizes 256,512, --batches 1,4, --out DIR)`);
+  if (unknown.length) throw new RangeError(`unknown argument ${unknown[0]} (expected --quick, --ops-only, --train-step, --backends a,b, --preset NAME, --sizes 256,512, --batches 1,4, --out DIR)`);
   const numbers = (name: string) => {
     const v = flag(name);
     if (v === undefined) return undefined;
@@ -37,6 +40,7 @@ export function parseBenchArgs(args: readonly string[]): BenchArgs {
   };
   return {
     out: flag('--out') ?? 'bench-results',
+    trainStep: args.includes('--train-step'),
     options: {
       quick: args.includes('--quick'),
       opsOnly: args.includes('--ops-only'),
@@ -55,7 +59,15 @@ export function parseBenchArgs(args: readonly string[]): BenchArgs {
  * await runBenchCommand(parseBenchArgs(['--quick']));
  * ```
  */
-export async function runBenchCommand({ options, out }: BenchArgs): Promise<void> {
+export async function runBenchCommand({ options, out, trainStep }: BenchArgs): Promise<void> {
+  if (trainStep) {
+    const report = await runTrainStepBench(trainStepPlan(options.quick), (l) => process.stderr.write(l + '\n'));
+    writeFileAtomic(join(out, 'train_step.json'), JSON.stringify(report, null, 2) + '\n');
+    writeFileAtomic(join(out, 'train_step.md'), trainStepMarkdown(report));
+    process.stdout.write(trainStepMarkdown(report));
+    process.stderr.write(`wrote ${join(out, 'train_step.json')} and train_step.md\n`);
+    return;
+  }
   const report = await runBench({ ...options, log: (l) => process.stderr.write(l + '\n') });
   writeFileAtomic(join(out, 'bench.json'), JSON.stringify(report, null, 2) + '\n');
   writeFileAtomic(join(out, 'bench.md'), toMarkdown(report));

@@ -13,3 +13,4 @@ export { eagerPipelines, onnxPipelines, STAGES, type Pipelines, type Stage, type
 export { packageVersions } from './versions.js';
 export { opCases, type OpCase } from './ops.js';
 export { parseBenchArgs, runBenchCommand, type BenchArgs } from './cli.js';
+export { runTrainStepBench, trainStepMarkdown, trainStepPlan, type TrainStepPlan, type TrainStepReport, type TrainStepRow } from './train_step_bench.js';
