@@ -1,4 +1,5 @@
 import { evaluate, type EvaluateOptions, type EvaluationOutput, type FeatureSet, type FeatureSource, type MSFlowModel, type TrainStepperFactory } from '@msflow/core';
+import type * as OnnxNamespace from '@msflow/backend-onnx';
 import { CliError, UsageError } from '../util/errors.js';
 
 /** Which trainer `--trainer` asks for. */
@@ -13,7 +14,7 @@ export interface ComputeChoice {
   executionProviders?: readonly string[];
 }
 
-type OnnxModule = typeof import('@msflow/backend-onnx');
+type OnnxModule = typeof OnnxNamespace;
 
 /** Loaded lazily: the CLI works where onnxruntime-node is not installed. */
 async function loadOnnx(): Promise<OnnxModule | string> {
