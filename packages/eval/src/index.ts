@@ -68,3 +68,6 @@ export * from './weights/index.js';
 // Feature caches
 export { Float16CacheWriter, openFloat16Cache } from './features/float16_cache.js';
 export { cacheFeatures, concatFeatureSets, type CacheFeaturesOptions, type CachedFeatures } from './features/store.js';
+
+// kNN / PatchCore-style baseline
+export * from './baseline/index.js';
