@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { getBackend, MSFlowModel, restoreModel, restoreTrainer, Trainer, type EvaluationOutput, type MSFlowConfig, type TrainingMetrics } from '@msflow/core';
+import { getBackend, MSFlowModel, restoreModel, restoreTrainer, Trainer, type EvaluationOutput, type FeatureSet, type FeatureSource, type MSFlowConfig, type TrainingMetrics } from '@msflow/core';
 import type { Evaluation } from '@msflow/eval';
 import { CliError, UsageError } from '../util/errors.js';
 import type { Output } from '../util/output.js';
@@ -42,6 +42,23 @@ export interface TrainContext {
   signal?: AbortSignal;
   /** The trainer and scoring paths, when the caller already chose them (else from the settings). */
   paths?: ComputePaths;
+  /**
+   * Called once the features are computed, before training: the features the flows train on
+   * and the test set's. The accuracy benchmark runs its kNN baseline here, on exactly these
+   * features, instead of running the backbone a second time.
+   */
+  onFeatures?: (features: FeaturesReady) => Promise<void> | void;
+}
+
+/** What {@link TrainContext.onFeatures} receives. */
+export interface FeaturesReady {
+  className: string;
+  config: MSFlowConfig;
+  /** The training images' features (without the held-out validation images). */
+  train: FeatureSet | FeatureSource;
+  test?: ExtractedSet;
+  /** Seconds the backbone took for both sets. */
+  seconds: number;
 }
 
 const seconds = (t0: number) => (performance.now() - t0) / 1000;
@@ -107,6 +124,7 @@ export async function trainClass(s: TrainSettings, className: string, ctx: Train
   const split = splitIndices(train.features.count, valSplit, config.seed);
   const trainFeatures = split.validation.length ? subsetFeatures(train.features, split.train) : train.features;
   const valFeatures = split.validation.length ? subsetFeatures(train.features, split.validation) : undefined;
+  await ctx.onFeatures?.({ className: ref.className, config, train: trainFeatures, test, seconds: timings.features });
 
   const info = getBackend().info();
   const backend = { name: info.name, detail: info.detail.split(';')[0] };
