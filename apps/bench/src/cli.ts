@@ -3,6 +3,8 @@ import { writeFileAtomic } from '@msflow/cli';
 import { runBench, type BenchOptions } from './run.js';
 import { toMarkdown, toModelSvg, toScalingSvg, toSvg } from './report.js';
 import { runTrainStepBench, trainStepMarkdown, trainStepPlan } from './train_step_bench.js';
+import { parseAccuracyArgs, type AccuracyArgs } from './accuracy/args.js';
+import { runAccuracyCommand } from './accuracy/command.js';
 
 const VALUED = ['--backends', '--out', '--preset', '--sizes', '--batches'];
 const SWITCHES = ['--quick', '--ops-only', '--train-step'];
@@ -13,6 +15,8 @@ export interface BenchArgs {
   out: string;
   /** `--train-step`: only the whole-train-step benchmark (traced onnx against the eager trainers). */
   trainStep: boolean;
+  /** `--accuracy`: the accuracy benchmark (MSFlow and the kNN baseline per class) instead. */
+  accuracy?: AccuracyArgs;
 }
 
 /**
@@ -24,13 +28,15 @@ export interface BenchArgs {
  * ```
  */
 export function parseBenchArgs(args: readonly string[]): BenchArgs {
+  // The accuracy benchmark has flags of its own (those of msflow train, and the kNN baseline's).
+  if (args.includes('--accuracy')) return { out: '', trainStep: false, options: { quick: false }, accuracy: parseAccuracyArgs(args) };
   const flag = (name: string) => {
     const i = args.indexOf(name);
     if (i >= 0 && (i + 1 >= args.length || args[i + 1].startsWith('--'))) throw new RangeError(`${name} needs a value`);
     return i >= 0 ? args[i + 1] : undefined;
   };
   const unknown = args.filter((a, i) => !VALUED.includes(args[i - 1]) && !SWITCHES.includes(a) && !VALUED.includes(a));
-  if (unknown.length) throw new RangeError(`unknown argument ${unknown[0]} (expected --quick, --ops-only, --train-step, --backends a,b, --preset NAME, --sizes 256,512, --batches 1,4, --out DIR)`);
+  if (unknown.length) throw new RangeError(`unknown argument ${unknown[0]} (expected --quick, --ops-only, --train-step, --accuracy (see --accuracy's own flags), --backends a,b, --preset NAME, --sizes 256,512, --batches 1,4, --out DIR)`);
   const numbers = (name: string) => {
     const v = flag(name);
     if (v === undefined) return undefined;
@@ -59,7 +65,11 @@ export function parseBenchArgs(args: readonly string[]): BenchArgs {
  * await runBenchCommand(parseBenchArgs(['--quick']));
  * ```
  */
-export async function runBenchCommand({ options, out, trainStep }: BenchArgs): Promise<void> {
+export async function runBenchCommand({ options, out, trainStep, accuracy }: BenchArgs): Promise<void> {
+  if (accuracy) {
+    await runAccuracyCommand(accuracy);
+    return;
+  }
   if (trainStep) {
     const report = await runTrainStepBench(trainStepPlan(options.quick), (l) => process.stderr.write(l + '\n'));
     writeFileAtomic(join(out, 'train_step.json'), JSON.stringify(report, null, 2) + '\n');

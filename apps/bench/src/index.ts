@@ -14,3 +14,4 @@ export { packageVersions } from './versions.js';
 export { opCases, type OpCase } from './ops.js';
 export { parseBenchArgs, runBenchCommand, type BenchArgs } from './cli.js';
 export { runTrainStepBench, trainStepMarkdown, trainStepPlan, type TrainStepPlan, type TrainStepReport, type TrainStepRow } from './train_step_bench.js';
+export * from './accuracy/index.js';

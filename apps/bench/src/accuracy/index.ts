@@ -1,0 +1,5 @@
+export { parseAccuracyArgs, ACCURACY_USAGE, METHODS, type AccuracyArgs, type KnnSettings, type Method } from './args.js';
+export { runAccuracy } from './run.js';
+export { runKnnStage, bankRows, type KnnStageResult } from './knn_stage.js';
+export { accuracyMarkdown, ACCURACY_METRICS, type AccuracyReport, type MethodResult, type MetricValues, type AccuracyMetric } from './report.js';
+export { runAccuracyCommand, writeAccuracyReport } from './command.js';
