@@ -11,6 +11,6 @@ export { CliError, UsageError } from './util/errors.js';
 // The training pipeline, for harnesses that drive it (the accuracy benchmark in apps/bench).
 export { trainClass, type TrainOutcome, type TrainContext, type FeaturesReady } from './pipeline/train.js';
 export { resolveTrainSettings, type TrainFlags, type TrainSettings } from './pipeline/settings.js';
-export { listClasses, type DatasetKind, DATASET_KINDS } from './pipeline/dataset.js';
+export { listClasses, openSplit, type DatasetKind, type DatasetRef, DATASET_KINDS } from './pipeline/dataset.js';
 export type { ExtractedSet } from './pipeline/extractor.js';
 export { createOutput, type Output, type Progress } from './util/output.js';

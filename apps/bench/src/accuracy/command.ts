@@ -1,6 +1,6 @@
 /** `msflow bench --accuracy`: runs the accuracy benchmark and writes its JSON and Markdown reports. */
 import { join } from 'node:path';
-import { writeFileAtomic } from '@msflow/cli';
+import { CliError, writeFileAtomic } from '@msflow/cli';
 import type { AccuracyArgs } from './args.js';
 import { accuracyMarkdown, type AccuracyReport } from './report.js';
 import { runAccuracy } from './run.js';
@@ -23,6 +23,7 @@ export function writeAccuracyReport(report: AccuracyReport, out: string): { json
 
 /**
  * Runs the benchmark, writes the reports, prints the Markdown on stdout (progress on stderr).
+ * Fails (exit 1) after writing them when any class or method did not complete.
  *
  * @example
  * ```ts
@@ -34,5 +35,8 @@ export async function runAccuracyCommand(args: AccuracyArgs): Promise<AccuracyRe
   const files = writeAccuracyReport(report, args.out);
   process.stdout.write(accuracyMarkdown(report));
   process.stderr.write(`wrote ${files.json} and ${files.markdown}\n`);
+  // The reports are written either way; the exit code says whether every run finished.
+  const failed = report.results.filter((r) => r.status !== 'completed');
+  if (failed.length) throw new CliError(`accuracy: ${failed.length} of ${report.results.length} runs did not complete (${failed.map((r) => `${r.className}/${r.method}: ${r.error ?? r.status}`).join('; ')})`);
   return report;
 }

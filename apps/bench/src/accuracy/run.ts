@@ -5,7 +5,7 @@
  * same backbone outputs and the table shows the gap to a simple baseline.
  */
 import { hostname } from 'node:os';
-import { createOutput, listClasses, trainClass, useBackend, type FeaturesReady, type Output, type TrainOutcome } from '@msflow/cli';
+import { createOutput, listClasses, openSplit, trainClass, useBackend, type FeaturesReady, type Output, type TrainOutcome } from '@msflow/cli';
 import { describeMachine } from '../machine.js';
 import { packageVersions } from '../versions.js';
 import type { AccuracyArgs } from './args.js';
@@ -69,6 +69,8 @@ export async function runAccuracy(args: AccuracyArgs, options: { out?: Output; l
   const log = options.log ?? ((l: string) => out.log(l));
   const s = args.train;
   const classes = args.classes.length === 1 && args.classes[0] === 'all' ? listClasses(s.data!) : args.classes.length ? args.classes : [s.data!.replace(/^.*[\\/]/, '')];
+  // Every class folder is checked before the first (possibly hours-long) run starts.
+  for (const c of classes) openSplit({ kind: s.kind, root: s.data!, className: c, testDir: s.testDir, masksDir: s.masksDir }, 'train', { size: s.config.inputSize });
   await useBackend(s.backend);
   const results: MethodResult[] = [];
   for (const className of classes) {
