@@ -84,6 +84,8 @@ describe('coreset', () => {
     x.set([50, 0, 0, 50, -50, -50], 100 * 2);
     const keep = selectCoreset(x, rows, 2, { method: 'greedy', size: 4, seed: 0 });
     expect([...keep].filter((i) => i >= 100)).toEqual([100, 101, 102]);
+    // Asking for more rows than there are distinct points gives each distinct point once.
+    expect(selectCoreset(x, rows, 2, { method: 'greedy', size: 10, seed: 0 }).length).toBe(4);
   });
 
   it('keeps everything when the bank is already small enough', () => {
