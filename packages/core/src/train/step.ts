@@ -79,13 +79,29 @@ export function trainStepProgram(
 ): { params: Tensor[]; m: Tensor[]; v: Tensor[]; loss: Tensor; gradNorm: Tensor } {
   const t = model.config.train;
   return tidy(() => {
+    const { loss, grads, gradNorm } = clippedGradients(model, features, params);
+    const out = params.map((p, i) => adamUpdate(p, grads[i], m[i], v[i], { betas: t.betas, eps: t.eps }, scalars));
+    return { params: out.map((o) => o[0]), m: out.map((o) => o[1]), v: out.map((o) => o[2]), loss, gradNorm };
+  });
+}
+
+/**
+ * The part of {@link trainStepProgram} before the optimizer: batch NLL, gradients by core
+ * autodiff and global-norm clipping; for steppers and tools that need the gradients themselves.
+ *
+ * @example
+ * ```ts
+ * const { loss, grads, gradNorm } = clippedGradients(model, features, model.paramTensors());
+ * ```
+ */
+export function clippedGradients(model: MSFlowModel, features: readonly Tensor[], params: readonly Tensor[]): { loss: Tensor; grads: Tensor[]; gradNorm: Tensor } {
+  return tidy(() => {
     const { value, grads } = valueAndGrads(() => {
       const { z, logDet } = model.forwardWith(features, params);
       return nllLoss(z, logDet);
     }, params);
-    const clipped = clipByGlobalNorm(grads, t.clipNorm);
-    const out = params.map((p, i) => adamUpdate(p, clipped.grads[i], m[i], v[i], { betas: t.betas, eps: t.eps }, scalars));
-    return { params: out.map((o) => o[0]), m: out.map((o) => o[1]), v: out.map((o) => o[2]), loss: value, gradNorm: clipped.norm };
+    const clipped = clipByGlobalNorm(grads, model.config.train.clipNorm);
+    return { loss: value, grads: clipped.grads, gradNorm: clipped.norm };
   });
 }
 
