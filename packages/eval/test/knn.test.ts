@@ -1,6 +1,7 @@
 import { useReferenceBackend } from '@msflow/core/testing';
 import { describe, expect, it } from 'vitest';
-import { auroc, backendDot, gaussianBlur, gaussianKernel, jsDot, KnnBaseline, localMean, makeBank, nearestDistances, resizeBilinear, selectCoreset, type FeatureSet } from '../src/index.js';
+import type { FeatureSet } from '@msflow/core';
+import { auroc, backendDot, gaussianBlur, gaussianKernel, jsDot, KnnBaseline, localMean, makeBank, nearestDistances, resizeBilinear, selectCoreset } from '../src/index.js';
 import { lcg } from './metrics_reference.js';
 
 /** Deterministic values in [-1, 1). */
@@ -48,10 +49,10 @@ describe('nearest-neighbour distances', () => {
     viaBackend.distances.forEach((v, i) => expect(v).toBeCloseTo(want[i], 5));
   });
 
-  it('jsDot computes A·Bᵀ', () => {
+  it('jsDot computes A·Bᵀ', async () => {
     const a = new Float32Array([1, 2, 3, 4, 5, 6]);
     const b = new Float32Array([1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1, 2, 0, 0]);
-    expect([...jsDot(a, 2, b, 5, 3)]).toEqual([1, 2, 3, 6, 2, 4, 5, 6, 15, 8]);
+    expect([...(await jsDot(a, 2, b, 5, 3))]).toEqual([1, 2, 3, 6, 2, 4, 5, 6, 15, 8]);
   });
 
   it('rejects mismatched sizes and an empty bank', async () => {
