@@ -63,7 +63,7 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) })
     .addHelpText(
       'after',
-      examples(['msflow demo', 'msflow train --data data/mvtec --class bottle', 'msflow test runs/bottle/latest', 'msflow predict runs/bottle/latest images/', 'msflow export runs/bottle/latest bottle.onnx']) +
+      examples(['msflow demo', 'msflow train --data data/mvtec --class bottle', 'msflow test runs/bottle/latest', 'msflow predict runs/bottle/latest images/', 'msflow export runs/bottle/latest bottle.onnx', 'msflow serve runs/bottle/latest']) +
         '\nExit codes: 0 ok, 1 failure, 2 usage error, 130 interrupted (a resumable checkpoint was saved).\nNO_COLOR disables colour; progress bars appear only when stderr is a terminal.\n',
     );
 
@@ -117,6 +117,16 @@ export function buildProgram(): Command {
     .addOption(new Option('--map <kind>', 'anomaly_map: add (additive, default) or mul (multiplicative)').choices(['add', 'mul']))
     .addHelpText('after', examples(['msflow export runs/bottle/latest bottle.onnx', 'msflow export runs/bottle/latest bottle.onnx --threshold 0.4 --map mul']))
     .action(lazy(async () => (await import('./commands/export.js')).exportCommand));
+
+  program
+    .command('serve')
+    .description('start the web page on 127.0.0.1 with a checkpoint preloaded: score images in the browser (WebGPU, or onnxruntime-web)')
+    .argument('<checkpoint>', 'model.safetensors, its .json, a run folder or runs/<class>')
+    .option('--port <n>', 'port (default 8080; 0 picks a free one)')
+    .option('--host <addr>', 'address to listen on (default 127.0.0.1)')
+    .option('--page <dir>', 'the built page (default: the @msflow/web package, apps/web/dist)')
+    .addHelpText('after', examples(['msflow serve runs/bottle/latest', 'msflow serve runs/bottle/latest --port 0 --json']))
+    .action(lazy(async () => (await import('./commands/serve.js')).serveCommand));
 
   program
     .command('synth')

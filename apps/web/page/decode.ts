@@ -1,0 +1,39 @@
+import { preprocessImage, type PreprocessedImage, type RawImage } from '@msflow/eval/browser';
+import { PageError } from './errors.js';
+
+/** One image read by the page, resized as `msflow predict` resizes it. */
+export interface PageImage extends PreprocessedImage {
+  name: string;
+}
+
+/** Decodes a picked file to RGBA samples with the browser's decoder, colours left as stored. */
+async function decodeFile(file: File): Promise<RawImage> {
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(file, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+  } catch {
+    throw new PageError('image', `${file.name} is not an image this page can read (expected a PNG or JPEG file)`);
+  }
+  try {
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const ctx = canvas.getContext('2d', { colorSpace: 'srgb' });
+    if (!ctx) throw new PageError('internal', 'this browser has no 2D canvas to read pixels with');
+    ctx.drawImage(bitmap, 0, 0);
+    const { data } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+    return { width: bitmap.width, height: bitmap.height, channels: 4, depth: 8, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+  } finally {
+    bitmap.close();
+  }
+}
+
+/**
+ * Reads an image file and applies the MSFlow input transform at `size` (Pillow-exact Lanczos,
+ * values in [0, 1]); the backbone's normalisation comes later.
+ */
+export async function readImageFile(file: File, size: [number, number]): Promise<PageImage> {
+  if (file.type && !file.type.startsWith('image/')) {
+    throw new PageError('image', `${file.name} is not an image (${file.type}); expected a PNG or JPEG file`);
+  }
+  const raw = await decodeFile(file);
+  return { name: file.name, ...preprocessImage(raw, { height: size[0], width: size[1] }, null) };
+}

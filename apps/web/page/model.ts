@@ -1,0 +1,116 @@
+import { architecture, CHECKPOINT_FORMAT, type CheckpointSidecar, type Preprocess } from '@msflow/core';
+import { PageError } from './errors.js';
+
+/** What `msflow serve` puts at `api/model` (written by the CLI's `prepareWebModel`). */
+export interface ServedManifest {
+  name: string;
+  inputSize: [number, number];
+  backbone: { arch: string; padMode: string; weights: 'random' | 'file'; source: string };
+  preprocess: Preprocess;
+  threshold?: { value: number; from: string };
+  files: { sidecar: string; weights: string; onnx: string; backbone?: string };
+}
+
+/** Bytes of one model file, fetched or read only when a scorer needs them. */
+export type LazyBytes = () => Promise<Uint8Array>;
+
+/** A model the page can score with: a checkpoint's sidecar and whichever files came with it. */
+export interface ModelBundle {
+  name: string;
+  /** Where it came from, for the status line. */
+  origin: string;
+  sidecar: CheckpointSidecar & { cli?: { backbone?: string; dataset?: { className?: string }; thresholds?: { f1?: { value: number }; quantile?: { value: number } } } };
+  inputSize: [number, number];
+  backbone: ServedManifest['backbone'];
+  preprocess: Preprocess;
+  threshold?: { value: number; from: string };
+  /** The checkpoint's safetensors (the WebGPU path). */
+  weights?: LazyBytes;
+  /** The `msflow export` model (the onnxruntime-web path). */
+  onnx?: LazyBytes;
+  /** Folded backbone weights, for backbones that are not `random`. */
+  backboneWeights?: LazyBytes;
+}
+
+async function fetchBytes(url: string): Promise<Uint8Array> {
+  const res = await fetch(url);
+  if (!res.ok) throw new PageError('load', `could not load ${url}: HTTP ${res.status}`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+/** Caches a lazy load, so a file is fetched once. */
+function once(load: LazyBytes): LazyBytes {
+  let p: Promise<Uint8Array> | undefined;
+  return () => (p ??= load());
+}
+
+/** The model `msflow serve` preloaded, or undefined when the page is served without one. */
+export async function loadServedModel(base = ''): Promise<ModelBundle | undefined> {
+  const res = await fetch(`${base}api/model`).catch(() => undefined);
+  if (!res || !res.ok) return undefined;
+  const m = (await res.json()) as ServedManifest;
+  const sidecar = JSON.parse(new TextDecoder().decode(await fetchBytes(base + m.files.sidecar))) as ModelBundle['sidecar'];
+  return {
+    name: m.name,
+    origin: 'msflow serve',
+    sidecar,
+    inputSize: m.inputSize,
+    backbone: m.backbone,
+    preprocess: m.preprocess,
+    threshold: m.threshold,
+    weights: once(() => fetchBytes(base + m.files.weights)),
+    onnx: once(() => fetchBytes(base + m.files.onnx)),
+    backboneWeights: m.files.backbone ? once(() => fetchBytes(base + m.files.backbone!)) : undefined,
+  };
+}
+
+/** Checks that parsed JSON is an msflow checkpoint sidecar; the message names the file. */
+function asSidecar(value: unknown, file: string): ModelBundle['sidecar'] {
+  const s = value as Partial<ModelBundle['sidecar']> | null;
+  const size = s?.config?.inputSize;
+  if (!s || s.format !== CHECKPOINT_FORMAT || !Array.isArray(size) || typeof s.config?.backbone !== 'string') {
+    throw new PageError('model', `${file} is not an msflow checkpoint (expected the model.json that msflow train writes next to model.safetensors)`);
+  }
+  return s as ModelBundle['sidecar'];
+}
+
+/**
+ * A model from files the user picked or dropped: the checkpoint's `model.json` (required) with
+ * `model.safetensors` (WebGPU), an exported `.onnx` (onnxruntime-web) and/or `backbone.safetensors`.
+ */
+export async function modelFromFiles(files: readonly File[]): Promise<ModelBundle> {
+  const json = files.filter((f) => f.name.endsWith('.json'));
+  const onnx = files.find((f) => f.name.endsWith('.onnx'));
+  const tensors = files.filter((f) => f.name.endsWith('.safetensors'));
+  const backbone = tensors.find((f) => f.name.includes('backbone'));
+  const weights = tensors.find((f) => f !== backbone);
+  const other = files.find((f) => !json.includes(f) && f !== onnx && !tensors.includes(f));
+  if (other) throw new PageError('model', `${other.name}: not a model file (pick the checkpoint's model.json with model.safetensors and/or an exported .onnx)`);
+  if (json.length !== 1) throw new PageError('model', json.length ? 'pick one model.json, not several' : "the checkpoint's model.json is needed too (it holds the configuration, the input size and the threshold)");
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await json[0].text());
+  } catch {
+    throw new PageError('model', `${json[0].name} is not valid JSON`);
+  }
+  const sidecar = asSidecar(parsed, json[0].name);
+  if (!weights && !onnx) throw new PageError('model', `${json[0].name} alone cannot score: add model.safetensors (WebGPU) or the exported .onnx (onnxruntime-web)`);
+  const c = sidecar.config;
+  const random = (sidecar.cli?.backbone ?? sidecar.backbone?.weights) === 'random';
+  const arch = architecture(c.backbone, { padMode: c.backbonePadding });
+  const t = sidecar.cli?.thresholds;
+  const threshold = t?.f1 ? { value: t.f1.value, from: 'F1-max (stored)' } : t?.quantile ? { value: t.quantile.value, from: 'quantile (stored)' } : undefined;
+  const bytes = (f: File) => once(async () => new Uint8Array(await f.arrayBuffer()));
+  return {
+    name: sidecar.cli?.dataset?.className ?? json[0].name,
+    origin: 'picked files',
+    sidecar,
+    inputSize: [c.inputSize[0], c.inputSize[1]],
+    backbone: { arch: c.backbone, padMode: c.backbonePadding, weights: random ? 'random' : 'file', source: random ? `random(seed ${c.seed})` : (backbone?.name ?? 'missing') },
+    preprocess: arch.preprocess,
+    threshold,
+    weights: weights ? bytes(weights) : undefined,
+    onnx: onnx ? bytes(onnx) : undefined,
+    backboneWeights: backbone ? bytes(backbone) : undefined,
+  };
+}

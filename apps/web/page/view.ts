@@ -1,0 +1,60 @@
+import { heatmapOverlay, type RgbImage } from '@msflow/eval/browser';
+import type { PageError } from './errors.js';
+import type { PageImage } from './decode.js';
+import type { ScoredImage } from './scorer.js';
+
+/** The element with `id`, typed; the page's HTML defines every id this module asks for. */
+export function byId<T extends HTMLElement>(id: string): T {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`page: #${id} is missing from index.html`);
+  return el as T;
+}
+
+/** Draws an 8-bit RGB image into a new canvas of its size. */
+function rgbCanvas(img: RgbImage, className: string): HTMLCanvasElement {
+  const canvas = document.createElement('canvas');
+  canvas.width = img.width;
+  canvas.height = img.height;
+  canvas.className = className;
+  const ctx = canvas.getContext('2d')!;
+  const data = ctx.createImageData(img.width, img.height);
+  for (let i = 0; i < img.width * img.height; i++) {
+    data.data[i * 4] = img.data[i * 3];
+    data.data[i * 4 + 1] = img.data[i * 3 + 1];
+    data.data[i * 4 + 2] = img.data[i * 3 + 2];
+    data.data[i * 4 + 3] = 255;
+  }
+  ctx.putImageData(data, 0, 0);
+  return canvas;
+}
+
+/** Shows (or clears, with undefined) the one message line: errors in red, notices in amber. */
+export function showMessage(err: PageError | undefined, notice?: string): void {
+  const box = byId('message');
+  box.textContent = err ? err.message : (notice ?? '');
+  box.dataset.kind = err ? err.kind : notice ? 'notice' : '';
+  box.hidden = !err && !notice;
+}
+
+/** Sets the status line and its state (`ready`, `busy`, `done`, `error`) for people and tests. */
+export function setStatus(state: 'idle' | 'ready' | 'busy' | 'done' | 'error', text: string): void {
+  const el = byId('status');
+  el.dataset.state = state;
+  el.textContent = text;
+}
+
+/** Appends one result: the image, its heatmap overlay, score and label. */
+export function addResult(image: PageImage, r: ScoredImage, runtime: string, threshold?: { value: number }): void {
+  const rgb = { width: image.width, height: image.height, data: image.rgb };
+  const fig = document.createElement('figure');
+  fig.className = 'result';
+  const label = threshold ? (r.score >= threshold.value ? 'anomalous' : 'normal') : 'no threshold';
+  Object.assign(fig.dataset, { file: image.name, score: String(r.score), label, runtime });
+  const cap = document.createElement('figcaption');
+  cap.innerHTML = `<span class="name"></span><span class="score"></span><span class="label ${label.replace(' ', '-')}"></span>`;
+  cap.querySelector('.name')!.textContent = image.name;
+  cap.querySelector('.score')!.textContent = `score ${r.score.toPrecision(5)}`;
+  cap.querySelector('.label')!.textContent = label;
+  fig.append(rgbCanvas(rgb, 'image'), rgbCanvas(heatmapOverlay(rgb, r.map), 'heatmap'), cap);
+  byId('results').prepend(fig);
+}

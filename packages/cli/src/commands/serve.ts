@@ -1,0 +1,62 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
+import { CliError, UsageError, numFlag } from '../util/errors.js';
+import type { Output } from '../util/output.js';
+import { prepareWebModel } from '../pipeline/web_model.js';
+import { startWebServer } from '../pipeline/web_server.js';
+
+/** The built page of `@msflow/web` (apps/web/dist), or `--page`. */
+export function findPageDir(page?: string): string {
+  let dir = page ? resolve(page) : undefined;
+  if (!dir) {
+    try {
+      dir = join(dirname(createRequire(import.meta.url).resolve('@msflow/web/package.json')), 'dist');
+    } catch {
+      dir = resolve(dirname(new URL(import.meta.url).pathname), '../../../../apps/web/dist');
+    }
+  }
+  if (!existsSync(join(dir, 'index.html'))) {
+    throw new CliError(`${dir}: the web page is not built (run npm run build at the workspace root, or npm run build -w @msflow/web)`);
+  }
+  return dir;
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((done) => {
+    const on = (sig: NodeJS.Signals) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      done(sig);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+/**
+ * `msflow serve <checkpoint>`: the web page on 127.0.0.1 with the checkpoint preloaded (its ONNX
+ * export for onnxruntime-web, the checkpoint itself for WebGPU). Runs until Ctrl-C.
+ */
+export async function serveCommand(out: Output, checkpoint: string, flags: { port?: string; host?: string; page?: string }): Promise<void> {
+  const port = numFlag(flags.port, '--port') ?? 8080;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: expected 0..65535, got ${flags.port}`);
+  const pageDir = findPageDir(flags.page);
+  out.log(`preparing ${checkpoint}: ONNX export for onnxruntime-web, checkpoint and backbone for WebGPU`);
+  const model = await prepareWebModel(checkpoint);
+  const server = await startWebServer({ pageDir, model, host: flags.host, port });
+  const m = model.manifest;
+  out.result(
+    { url: server.url, model: m.name, inputSize: m.inputSize, backbone: m.backbone, threshold: m.threshold ?? null, page: pageDir },
+    [
+      `serving ${m.name} at ${server.url}`,
+      `page ${relative(process.cwd(), pageDir) || pageDir}; model ${m.inputSize.join('x')}, backbone ${m.backbone.arch} (${m.backbone.source})` +
+        (m.threshold ? `, threshold ${m.threshold.value.toPrecision(6)} (${m.threshold.from})` : ', no threshold'),
+      'Ctrl-C stops it',
+    ].join('\n'),
+  );
+  const sig = await untilSignal();
+  out.log(`${sig}: stopping`);
+  await server.close();
+}

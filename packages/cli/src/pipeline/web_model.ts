@@ -1,0 +1,97 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { architecture, encodeSafetensors, type NamedArray, type Preprocess } from '@msflow/core';
+import { DEFAULT_BACKBONE, defaultBackboneFile, loadBackboneWeights } from '@msflow/eval';
+import { readCheckpoint } from './checkpoint.js';
+import { exportCheckpoint } from './export.js';
+import { pickThreshold } from './thresholds.js';
+
+/**
+ * What `msflow serve` tells the page at `/api/model` (the page's `ServedManifest` reads it):
+ * where the files are, the input size, the backbone and the threshold.
+ */
+export interface WebManifest {
+  /** A display name: the class, or the checkpoint folder. */
+  name: string;
+  inputSize: [number, number];
+  /** The backbone the features come from; `random` weights are rebuilt in the page from the seed. */
+  backbone: { arch: string; padMode: string; weights: 'random' | 'file'; source: string };
+  preprocess: Preprocess;
+  threshold?: { value: number; from: string };
+  /** URLs (relative to the page) of the files. */
+  files: { sidecar: string; weights: string; onnx: string; backbone?: string };
+}
+
+/** The manifest plus the bytes of every file it names, by URL. */
+export interface WebModel {
+  manifest: WebManifest;
+  files: Map<string, { bytes: Uint8Array; type: string }>;
+}
+
+/**
+ * The backbone's folded weights as safetensors (`<conv>.filter`, `<conv>.bias`, flat float32),
+ * for checkpoints whose backbone is a file (the default Keras ResNet-50 or a user file).
+ */
+function backboneSafetensors(choice: string, padMode: string): { bytes: Uint8Array; arch: string; padMode: string; source: string } {
+  const isDefault = choice === 'default';
+  const loaded = isDefault
+    ? loadBackboneWeights(defaultBackboneFile(), { arch: DEFAULT_BACKBONE.arch })
+    : loadBackboneWeights(choice, { padMode: padMode as 'zeros' | 'reflect' });
+  const tensors = new Map<string, NamedArray>();
+  for (const [name, conv] of loaded.weights) {
+    tensors.set(`${name}.filter`, { shape: [conv.filter.length], data: conv.filter });
+    tensors.set(`${name}.bias`, { shape: [conv.bias.length], data: conv.bias });
+  }
+  return { bytes: encodeSafetensors(tensors, { arch: loaded.spec.id }), arch: loaded.spec.id, padMode: loaded.spec.padMode, source: loaded.file };
+}
+
+/**
+ * Reads a checkpoint and prepares everything the page needs to score images with it: the sidecar
+ * and weights as they are (the WebGPU path), the `msflow export` ONNX model (the onnxruntime-web
+ * path) and, unless the backbone is `random`, its weights.
+ *
+ * @example
+ * ```ts
+ * const model = await prepareWebModel('runs/bottle/latest');
+ * model.manifest.files.onnx; // 'api/model.onnx'
+ * ```
+ */
+export async function prepareWebModel(checkpoint: string): Promise<WebModel> {
+  const ckpt = readCheckpoint(checkpoint);
+  const config = ckpt.sidecar.config;
+  const choice = ckpt.sidecar.cli?.backbone ?? 'default';
+  const files: WebModel['files'] = new Map();
+  files.set('api/model.json', { bytes: readFileSync(ckpt.paths.sidecar), type: 'application/json' });
+  files.set('api/model.safetensors', { bytes: readFileSync(ckpt.paths.weights), type: 'application/octet-stream' });
+  const tmp = mkdtempSync(join(tmpdir(), 'msflow-serve-'));
+  try {
+    await exportCheckpoint({ checkpoint, output: join(tmp, 'model.onnx') });
+    files.set('api/model.onnx', { bytes: readFileSync(join(tmp, 'model.onnx')), type: 'application/octet-stream' });
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  let backbone: WebManifest['backbone'];
+  if (choice === 'random') {
+    backbone = { arch: config.backbone, padMode: config.backbonePadding, weights: 'random', source: `random(seed ${config.seed})` };
+  } else {
+    const b = backboneSafetensors(choice, config.backbonePadding);
+    files.set('api/backbone.safetensors', { bytes: b.bytes, type: 'application/octet-stream' });
+    backbone = { arch: b.arch, padMode: b.padMode, weights: 'file', source: b.source };
+  }
+  const runDir = dirname(ckpt.paths.sidecar);
+  const manifest: WebManifest = {
+    name: ckpt.sidecar.cli?.dataset?.className ?? basename(runDir),
+    inputSize: [config.inputSize[0], config.inputSize[1]],
+    backbone,
+    preprocess: architecture(backbone.arch, { padMode: backbone.padMode as 'zeros' | 'reflect' }).preprocess,
+    threshold: pickThreshold(ckpt.sidecar.cli?.thresholds ?? {}, 'auto'),
+    files: {
+      sidecar: 'api/model.json',
+      weights: 'api/model.safetensors',
+      onnx: 'api/model.onnx',
+      ...(files.has('api/backbone.safetensors') ? { backbone: 'api/backbone.safetensors' } : {}),
+    },
+  };
+  return { manifest, files };
+}

@@ -1,0 +1,104 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import type { WebModel } from './web_model.js';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
+  '.map': 'application/json',
+};
+
+/** Options of {@link startWebServer}. */
+export interface WebServerOptions {
+  /** The built page (`apps/web/dist`): index.html and its assets. */
+  pageDir: string;
+  /** The preloaded model, served under `api/`; without one `api/model` answers 404. */
+  model?: WebModel;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 8080; 0 picks a free port. */
+  port?: number;
+}
+
+/** A running server. */
+export interface WebServer {
+  /** `http://host:port/` */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The file under `root` that a URL path names, or undefined when it escapes `root` or is missing. */
+export function staticFile(root: string, urlPath: string): string | undefined {
+  let path: string;
+  try {
+    path = decodeURIComponent(urlPath.split('?')[0]);
+  } catch {
+    return undefined;
+  }
+  if (path.includes('\0')) return undefined;
+  const base = resolve(root);
+  const file = resolve(base, '.' + normalize('/' + path));
+  if (file !== base && !file.startsWith(base + sep)) return undefined;
+  const target = existsSync(file) && statSync(file).isDirectory() ? join(file, 'index.html') : file;
+  return existsSync(target) && statSync(target).isFile() ? target : undefined;
+}
+
+function send(res: ServerResponse, status: number, type: string, body: Uint8Array | string): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+  res.end(body);
+}
+
+function handle(o: WebServerOptions, req: IncomingMessage, res: ServerResponse): void {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'only GET\n');
+  const path = (req.url ?? '/').split('?')[0];
+  if (path === '/api/model') {
+    if (!o.model) return send(res, 404, 'application/json', JSON.stringify({ error: 'no model preloaded: start with msflow serve <checkpoint>' }));
+    return send(res, 200, 'application/json', JSON.stringify(o.model.manifest));
+  }
+  const file = o.model?.files.get(path.slice(1));
+  if (file) return send(res, 200, file.type, file.bytes);
+  const found = staticFile(o.pageDir, path);
+  if (!found) return send(res, 404, 'text/plain', `not found: ${path}\n`);
+  send(res, 200, TYPES[extname(found)] ?? 'application/octet-stream', readFileSync(found));
+}
+
+/**
+ * Serves the built page and, under `api/`, a preloaded model (see `prepareWebModel`), on
+ * 127.0.0.1 by default. Paths outside the page folder are refused.
+ *
+ * @example
+ * ```ts
+ * const server = await startWebServer({ pageDir: 'apps/web/dist', model: await prepareWebModel('runs/bottle/latest'), port: 0 });
+ * console.log(server.url); // http://127.0.0.1:41235/
+ * ```
+ */
+export function startWebServer(o: WebServerOptions): Promise<WebServer> {
+  const host = o.host ?? '127.0.0.1';
+  const server = createServer((req, res) => {
+    try {
+      handle(o, req, res);
+    } catch (err) {
+      send(res, 500, 'text/plain', `${(err as Error).message}\n`);
+    }
+  });
+  return new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(o.port ?? 8080, host, () => {
+      const addr = server.address();
+      const port = typeof addr === 'object' && addr ? addr.port : o.port;
+      const shown = host.includes(':') ? `[${host}]` : host;
+      ok({ url: `http://${shown}:${port}/`, close: () => new Promise((done) => {
+          server.close(() => done());
+          server.closeAllConnections();
+        }) });
+    });
+  });
+}
