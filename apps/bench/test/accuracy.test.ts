@@ -99,7 +99,9 @@ describe('accuracy benchmark on a tiny synthetic class', () => {
     writeSyntheticClass(join(dir, 'data'), { family: 'woven', size: 64, seed: 3, trainCount: 8, testGoodCount: 4, testAnomalyCount: 4 });
     const args = parseAccuracyArgs(['--data', join(dir, 'data'), '--class', 'synth_woven', '--size', '64', '--preset', 'cpu-resnet18', '--backbone', 'random', '--epochs', '2', '--sub-epochs', '1', '--batch-size', '4', '--knn-bank', '0.5', '--out', join(dir, 'out')]);
     const lines: string[] = [];
-    const report = await runAccuracy(args, { log: (l) => lines.push(l), out: quietOutput(lines) });
+    const partials: number[] = [];
+    const report = await runAccuracy(args, { log: (l) => lines.push(l), out: quietOutput(lines), onClass: (p) => partials.push(p.results.length) });
+    expect(partials).toEqual([2]); // a snapshot after the class, with both methods
     const [msflow, knn] = report.results;
     expect(msflow).toMatchObject({ className: 'synth_woven', method: 'msflow', status: 'completed', metaEpochs: 2, images: { train: 8, test: 8 } });
     expect(knn).toMatchObject({ className: 'synth_woven', method: 'knn', status: 'completed', images: { train: 8, test: 8 } });

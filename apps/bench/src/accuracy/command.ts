@@ -31,7 +31,8 @@ export function writeAccuracyReport(report: AccuracyReport, out: string): { json
  * ```
  */
 export async function runAccuracyCommand(args: AccuracyArgs): Promise<AccuracyReport> {
-  const report = await runAccuracy(args);
+  // Rewritten after every class: a long multi-class run keeps what it finished if stopped.
+  const report = await runAccuracy(args, { onClass: (partial) => writeAccuracyReport(partial, args.out) });
   const files = writeAccuracyReport(report, args.out);
   process.stdout.write(accuracyMarkdown(report));
   process.stderr.write(`wrote ${files.json} and ${files.markdown}\n`);

@@ -63,7 +63,10 @@ function failed(className: string, method: MethodResult['method'], err: Error, f
  * const report = await runAccuracy(parseAccuracyArgs(['--data', 'data/synth', '--class', 'synth_woven', '--epochs', '1']));
  * ```
  */
-export async function runAccuracy(args: AccuracyArgs, options: { out?: Output; log?: (line: string) => void } = {}): Promise<AccuracyReport> {
+export async function runAccuracy(
+  args: AccuracyArgs,
+  options: { out?: Output; log?: (line: string) => void; /** Called with the report so far after each class (to keep partial results of long runs). */ onClass?: (partial: AccuracyReport) => void } = {},
+): Promise<AccuracyReport> {
   const t0 = performance.now();
   const out = options.out ?? createOutput();
   const log = options.log ?? ((l: string) => out.log(l));
@@ -93,7 +96,13 @@ export async function runAccuracy(args: AccuracyArgs, options: { out?: Output; l
       }
     }
     if (knn) results.push(knn);
+    options.onClass?.(report(args, results, t0));
   }
+  return report(args, results, t0);
+}
+
+function report(args: AccuracyArgs, results: MethodResult[], t0: number): AccuracyReport {
+  const s = args.train;
   const c = s.config;
   return {
     schema: 'msflow-accuracy/1',
@@ -118,7 +127,7 @@ export async function runAccuracy(args: AccuracyArgs, options: { out?: Output; l
       methods: args.methods,
       knn: args.knn,
     },
-    results,
+    results: [...results],
     seconds: (performance.now() - t0) / 1000,
   };
 }
