@@ -124,7 +124,7 @@ describe('accuracy benchmark on a tiny synthetic class', () => {
 
     // A missing class folder fails before any class runs.
     await expect(runAccuracy(parseAccuracyArgs(['--data', join(dir, 'data'), '--class', 'synth_woven,nosuch', '--out', join(dir, 'out3')]), { log: () => {}, out: quietOutput([]) })).rejects.toThrow(/nosuch: folder not found/);
-  }, 120_000);
+  }, 300_000);
 });
 
 /** An Output that records logs and draws no progress bars. */
