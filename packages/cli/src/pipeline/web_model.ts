@@ -43,7 +43,8 @@ function backboneSafetensors(choice: string, padMode: string): { bytes: Uint8Arr
     tensors.set(`${name}.filter`, { shape: [conv.filter.length], data: conv.filter });
     tensors.set(`${name}.bias`, { shape: [conv.bias.length], data: conv.bias });
   }
-  return { bytes: encodeSafetensors(tensors, { arch: loaded.spec.id }), arch: loaded.spec.id, padMode: loaded.spec.padMode, source: loaded.file };
+  const source = isDefault ? `default (${DEFAULT_BACKBONE.arch}, ImageNet weights)` : basename(loaded.file);
+  return { bytes: encodeSafetensors(tensors, { arch: loaded.spec.id }), arch: loaded.spec.id, padMode: loaded.spec.padMode, source };
 }
 
 /**
