@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 export { runBench, modelPlan, type BenchOptions } from './run.js';
-export { describeMachine, type MachineInfo } from './machine.js';
+export { describeMachine, vectorFlops, type CpuInfo, type MachineInfo } from './machine.js';
 export { measure, summarize, type Timing } from './stats.js';
 export { toMarkdown, toSvg, toModelSvg, toScalingSvg, type BenchEntry, type BenchReport } from './report.js';
 export { runModelStages, parityEntries, absDiff, sharedCheckpoint, benchImages, type ModelPlan, type ModelRun, type ParityEntry, type SharedCheckpoint } from './model_bench.js';

@@ -11,34 +11,71 @@ export interface MachineInfo {
   /** fp32 FLOP per cycle per core assumed from the CPU's vector extensions. */
   flopsPerCycle: number;
   ghz: number;
-  /** cores × flopsPerCycle × GHz, in GFLOP/s. */
+  /** cores × flopsPerCycle × GHz in GFLOP/s, or the measured figure given in `MSFLOW_PEAK_GFLOPS`. */
   peakGflops: number;
   peakNote: string;
 }
 
-function cpuFlags(): Set<string> {
+/** What /proc/cpuinfo says about the first core. */
+export interface CpuInfo {
+  flags: ReadonlySet<string>;
+  vendor: string;
+  family: number;
+}
+
+function readCpuInfo(): CpuInfo {
   try {
-    const info = readFileSync('/proc/cpuinfo', 'utf8');
-    const line = info.split('\n').find((l) => l.startsWith('flags'));
-    return new Set(line ? line.split(':')[1].trim().split(/\s+/) : []);
+    const lines = readFileSync('/proc/cpuinfo', 'utf8').split('\n');
+    const field = (name: string) => lines.find((l) => l.startsWith(name))?.split(':')[1]?.trim() ?? '';
+    return { flags: new Set(field('flags').split(/\s+/).filter(Boolean)), vendor: field('vendor_id'), family: Number(field('cpu family')) || 0 };
   } catch {
-    return new Set();
+    return { flags: new Set(), vendor: '', family: 0 };
   }
 }
 
 /**
- * Describes this machine. Peak fp32 is cores × FLOP/cycle × clock: AVX-512 counts as 64 FLOP per
- * cycle (two 16-lane FMA units), AVX2+FMA as 32, otherwise 8 (SSE). The clock is the one the OS
- * reports, or 3 GHz when it reports none; this is an upper bound, not a measurement.
+ * fp32 FLOP per cycle per core and the extension it comes from. AVX-512 counts as two 16-lane
+ * FMA units (64), except on AMD family 25 (Zen 4, the first AMD cores with AVX-512), which
+ * executes 512-bit instructions on its two 256-bit FMA units: 32, the same as AVX2+FMA.
+ * (Measured on an EPYC of that family: an AVX-512 FMA loop ran at the AVX2 loop's speed,
+ * `apps/bench/scripts/fma_peak.c`.)
+ *
+ * @example
+ * ```ts
+ * vectorFlops({ flags: new Set(['avx2', 'fma']), vendor: 'GenuineIntel', family: 6 }); // { flopsPerCycle: 32, ext: 'AVX2+FMA' }
+ * ```
  */
-export function describeMachine(): MachineInfo {
+export function vectorFlops(cpu: CpuInfo): { flopsPerCycle: number; ext: string } {
+  if (cpu.flags.has('avx512f')) {
+    if (cpu.vendor === 'AuthenticAMD' && cpu.family === 25) return { flopsPerCycle: 32, ext: 'AVX-512 on 256-bit units (AMD Zen 4)' };
+    return { flopsPerCycle: 64, ext: 'AVX-512' };
+  }
+  if (cpu.flags.has('avx2') && cpu.flags.has('fma')) return { flopsPerCycle: 32, ext: 'AVX2+FMA' };
+  return { flopsPerCycle: 8, ext: 'SSE' };
+}
+
+/**
+ * Describes this machine. Peak fp32 is cores × FLOP/cycle ({@link vectorFlops}) × clock, the
+ * clock being the one the OS reports, or 3 GHz when it reports none: an upper bound, not a
+ * measurement. `MSFLOW_PEAK_GFLOPS=N` replaces it with a measured peak (for instance
+ * `apps/bench/scripts/fma_peak.c`'s all-cores figure), and the report says so.
+ *
+ * @example
+ * ```ts
+ * const m = describeMachine();
+ * console.log(`${m.peakGflops.toFixed(0)} GFLOP/s (${m.peakNote})`);
+ * ```
+ */
+export function describeMachine(env: Record<string, string | undefined> = process.env, cpu: CpuInfo = readCpuInfo()): MachineInfo {
   const list = cpus();
-  const flags = cpuFlags();
-  const flopsPerCycle = flags.has('avx512f') ? 64 : flags.has('avx2') && flags.has('fma') ? 32 : 8;
+  const { flopsPerCycle, ext } = vectorFlops(cpu);
   const mhz = list[0]?.speed ?? 0;
   const ghz = mhz > 500 ? mhz / 1000 : 3;
   const cores = list.length;
-  const ext = flopsPerCycle === 64 ? 'AVX-512' : flopsPerCycle === 32 ? 'AVX2+FMA' : 'SSE';
+  const derived = cores * flopsPerCycle * ghz;
+  const derivedNote = `${cores} cores × ${flopsPerCycle} fp32 FLOP/cycle (${ext}) × ${ghz.toFixed(2)} GHz${mhz > 500 ? '' : ' (clock not reported; 3 GHz assumed)'}`;
+  const measured = env.MSFLOW_PEAK_GFLOPS;
+  if (measured !== undefined && !(Number(measured) > 0)) throw new RangeError(`MSFLOW_PEAK_GFLOPS must be a positive number of GFLOP/s, got '${measured}'`);
   return {
     cpuModel: list[0]?.model.trim() ?? 'unknown',
     cores,
@@ -47,7 +84,7 @@ export function describeMachine(): MachineInfo {
     node: process.version,
     flopsPerCycle,
     ghz,
-    peakGflops: cores * flopsPerCycle * ghz,
-    peakNote: `${cores} cores × ${flopsPerCycle} fp32 FLOP/cycle (${ext}) × ${ghz.toFixed(2)} GHz${mhz > 500 ? '' : ' (clock not reported; 3 GHz assumed)'}`,
+    peakGflops: measured ? Number(measured) : derived,
+    peakNote: measured ? `measured, MSFLOW_PEAK_GFLOPS; derived: ${derivedNote} = ${derived.toFixed(0)}` : derivedNote,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeMachine } from '../src/machine.js';
+import { describeMachine, vectorFlops } from '../src/machine.js';
 import { toMarkdown, toScalingSvg, toSvg, type BenchReport } from '../src/report.js';
 import { measure, summarize } from '../src/stats.js';
 
@@ -28,10 +28,26 @@ describe('stats', () => {
 
 describe('machine', () => {
   it('derives peak from cores, vector width and clock', () => {
-    const m = describeMachine();
+    const m = describeMachine({});
     expect(m.cores).toBeGreaterThan(0);
     expect(m.peakGflops).toBeCloseTo(m.cores * m.flopsPerCycle * m.ghz);
     expect(m.peakNote).toContain(`${m.cores} cores`);
+  });
+
+  it('counts AVX-512 as 64 FLOP/cycle, but 32 on AMD Zen 4 (256-bit units), AVX2+FMA 32, else 8', () => {
+    const cpu = (flags: string[], vendor = 'GenuineIntel', family = 6) => ({ flags: new Set(flags), vendor, family });
+    expect(vectorFlops(cpu(['avx512f', 'avx2', 'fma'])).flopsPerCycle).toBe(64);
+    expect(vectorFlops(cpu(['avx512f', 'avx2', 'fma'], 'AuthenticAMD', 25)).flopsPerCycle).toBe(32);
+    expect(vectorFlops(cpu(['avx512f', 'avx2', 'fma'], 'AuthenticAMD', 26)).flopsPerCycle).toBe(64);
+    expect(vectorFlops(cpu(['avx2', 'fma'], 'AuthenticAMD', 25)).flopsPerCycle).toBe(32);
+    expect(vectorFlops(cpu(['sse2'])).flopsPerCycle).toBe(8);
+  });
+
+  it('takes a measured peak from MSFLOW_PEAK_GFLOPS and rejects a bad one', () => {
+    const m = describeMachine({ MSFLOW_PEAK_GFLOPS: '233' });
+    expect(m.peakGflops).toBe(233);
+    expect(m.peakNote).toMatch(/^measured, MSFLOW_PEAK_GFLOPS; derived: .* cores/);
+    expect(() => describeMachine({ MSFLOW_PEAK_GFLOPS: 'fast' })).toThrow(/MSFLOW_PEAK_GFLOPS must be a positive number of GFLOP\/s, got 'fast'/);
   });
 });
 
