@@ -39,7 +39,7 @@ describe('accuracy flags', () => {
     [['--data', 'd', '--class', 'x', '--knn-window', '2'], /^--knn-window: expected an odd/],
     [['--data', 'd', '--class', 'x', '--knn-coreset', 'kmeans'], /^--knn-coreset: expected one of none, random, greedy/],
     [['--data', 'd', '--class', 'x', '--epochs', '0'], /--epochs/],
-    [['--data', 'd', '--class', 'x', '--size', '100'], /^--size: expected a multiple of 32/],
+    [['--data', 'd', '--class', 'x', '--size', '100'], /^--size: expected N or HxW \(height x width\), each a multiple of 32/],
   ])('%j fails naming the flag', (args, message) => {
     expect(() => parseAccuracyArgs(args)).toThrow(message);
   });

@@ -42,7 +42,7 @@ describe('bad inputs: one clear line, the right exit code, nothing written', () 
 
   it('bad flag values and unknown flags (exit 2)', async () => {
     oneLine(await msflow(['train', '--data', 'x', '--class', 'y', '--epochs', 'zero'], dir), 2, /--epochs: expected an integer >= 1, got 'zero'/);
-    oneLine(await msflow(['train', '--size', '100', '--data', 'x', '--class', 'y'], dir), 2, /--size: expected a multiple of 32/);
+    oneLine(await msflow(['train', '--size', '100', '--data', 'x', '--class', 'y'], dir), 2, /--size: expected N or HxW \(height x width\), each a multiple of 32/);
     oneLine(await msflow(['train', '--preset', 'huge'], dir), 2, /--preset: unknown preset 'huge'/);
     oneLine(await msflow(['train', '--frobnicate'], dir), 2, /unknown option '--frobnicate'/);
     oneLine(await msflow(['predict', 'ckpt', 'x.png', '--threshold', 'high'], dir), 2, /--threshold: expected a number, got 'high'/);

@@ -6,6 +6,7 @@ import { mergeFlags, readConfigFile } from '../src/util/config.js';
 import { UsageError, intFlag } from '../src/util/errors.js';
 import { createRunDir, writeFileAtomic } from '../src/util/files.js';
 import { table } from '../src/util/output.js';
+import { resolveTrainSettings, sizeFlag } from '../src/pipeline/settings.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'msflow-cli-'));
 
@@ -51,6 +52,15 @@ describe('flags and tables', () => {
     expect(intFlag('3', '--epochs', 1)).toBe(3);
     expect(() => intFlag('x', '--epochs', 1)).toThrow("--epochs: expected an integer >= 1, got 'x'");
     expect(() => intFlag('0', '--epochs', 1)).toThrow(UsageError);
+  });
+
+  it('reads --size as N or HxW (height x width), multiples of 32, into the model config', () => {
+    expect(sizeFlag('256')).toEqual([256, 256]);
+    expect(sizeFlag(320)).toEqual([320, 320]);
+    expect(sizeFlag('288x384')).toEqual([288, 384]);
+    for (const bad of ['100', '288x100', '288x', 'x384', '256,256', '-32', '0']) expect(() => sizeFlag(bad)).toThrow(/^--size: expected N or HxW/);
+    const s = resolveTrainSettings({ data: 'd', class: 'c', size: '384x288' });
+    expect(s.config.inputSize).toEqual([384, 288]);
   });
 
   it('aligns table columns', () => {

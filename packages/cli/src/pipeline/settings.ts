@@ -6,6 +6,21 @@ import { backboneIdentity } from './backbone.js';
 import type { TrainerChoice } from './compiled_paths.js';
 import { DATASET_KINDS, type DatasetKind } from './dataset.js';
 
+/**
+ * `--size`: `N` (square) or `HxW` (height x width, e.g. `288x384` for 300x400 portrait images
+ * kept near their aspect), each a multiple of 32, the backbone's deepest pooled stride.
+ */
+export function sizeFlag(value: string | number | undefined): [number, number] | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value).trim();
+  const m = /^(\d+)(?:x(\d+))?$/.exec(text);
+  const [h, w] = m ? [Number(m[1]), Number(m[2] ?? m[1])] : [NaN, NaN];
+  if (!(h >= 32 && w >= 32 && h % 32 === 0 && w % 32 === 0)) {
+    throw new UsageError(`--size: expected N or HxW (height x width), each a multiple of 32 (the backbone's deepest pooled stride), got '${value}'`);
+  }
+  return [h, w];
+}
+
 /** A comma-separated flag (or a config-file list) as a non-empty list of names. */
 function listFlag(value: string | string[] | undefined, flag: string): string[] | undefined {
   if (value === undefined) return undefined;
@@ -98,8 +113,7 @@ export function resolveTrainSettings(flags: TrainFlags): TrainSettings {
   const preset = f.preset ?? 'cpu';
   if (!PRESETS[preset]) throw new UsageError(`--preset: unknown preset '${preset}' (known: ${Object.keys(PRESETS).join(', ')})`);
   const kind = choiceFlag(f.kind, '--kind', DATASET_KINDS) ?? 'mvtec';
-  const size = intFlag(f.size, '--size', 32);
-  if (size !== undefined && size % 32 !== 0) throw new UsageError(`--size: expected a multiple of 32 (the backbone's deepest pooled stride), got '${f.size}'`);
+  const size = sizeFlag(f.size);
   const metaEpochs = intFlag(f.epochs, '--epochs', 1);
   const subEpochs = intFlag(f.subEpochs, '--sub-epochs', 1);
   const batchSize = intFlag(f.batchSize, '--batch-size', 1);
@@ -110,7 +124,7 @@ export function resolveTrainSettings(flags: TrainFlags): TrainSettings {
   if (typeof model !== 'object' || Array.isArray(model)) throw new UsageError(`--config: 'model' must be an object of MSFlow config fields`);
   const overrides: ConfigOverrides = {
     ...model,
-    ...(size !== undefined ? { inputSize: [size, size] as [number, number] } : {}),
+    ...(size !== undefined ? { inputSize: size } : {}),
     ...(seed !== undefined ? { seed } : {}),
     train: { ...model.train, metaEpochs, subEpochs, batchSize, lr },
   };
