@@ -9,6 +9,8 @@ import {
   msflowParamSpecs,
   PAPER_PRESET,
   presetConfig,
+  learningRate,
+  withOverrides,
   validateConfig,
   ConfigError,
 } from '@msflow/core';
@@ -81,7 +83,23 @@ describe('MSFlow parameter accounting (spec §9.4)', () => {
     expect(c.seed).toBe(1);
     expect(c.train.metaEpochs).toBe(2);
     expect(c.train.subEpochs).toBe(4);
-    expect(c.train.schedule).toEqual({ warmupStartFactor: 0.1, warmupSubEpochs: 12, milestones: [70, 90], gamma: 0.5 });
+    // 2 x 4 sub-epochs: the paper schedule scaled to 8, with the gamma given here.
+    expect(c.train.schedule).toEqual({ warmupStartFactor: 0.1, warmupSubEpochs: 1, milestones: [6, 7], gamma: 0.5 });
     expect(PAPER_PRESET.train.schedule.gamma).toBe(0.33);
+    expect(presetConfig('paper', { seed: 1 }).train.schedule).toEqual(PAPER_PRESET.train.schedule);
+  });
+
+  it('rescales a preset schedule to a run of another length (defect: it stayed at the preset length)', () => {
+    // cpu is 4 x 2 = 8 sub-epochs; 8 x 4 = 32 used to decay at sub-epochs 6 and 7 and train 25 of 32 at 1/9 of the rate.
+    const long = presetConfig('cpu', { train: { metaEpochs: 8, subEpochs: 4 } }).train;
+    expect(long.schedule).toEqual({ warmupStartFactor: 0.1, warmupSubEpochs: 4, milestones: [22, 29], gamma: 0.33 });
+    expect(learningRate(long, 10)).toBeCloseTo(1e-4, 12);
+    expect(learningRate(long, 31)).toBeCloseTo(1.089e-5, 12);
+    // A short paper run used to stay in its 12-sub-epoch warm-up.
+    const short = presetConfig('paper', { train: { metaEpochs: 2, subEpochs: 2 } }).train;
+    expect(learningRate(short, 1)).toBeCloseTo(1e-4, 12);
+    // A schedule that is not a scaled paper schedule is kept as given.
+    const custom = withOverrides({ ...PAPER_PRESET, train: { ...PAPER_PRESET.train, schedule: { ...PAPER_PRESET.train.schedule, milestones: [50] } } }, { train: { metaEpochs: 2 } });
+    expect(custom.train.schedule.milestones).toEqual([50]);
   });
 });
