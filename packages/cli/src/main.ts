@@ -178,10 +178,19 @@ export function buildProgram(): Command {
 
   program
     .command('bench')
-    .description('benchmark every backend here: op micro benchmarks, model stages (img/s), memory and parity')
-    .argument('[flags...]', '--quick, --ops-only, --backends a,b, --preset NAME, --sizes 256,512, --batches 1,4, --out DIR')
+    .description('benchmark every backend here: op micro benchmarks, model stages (img/s), memory and parity; --train-step: whole train steps; --accuracy: MSFlow and a kNN baseline per class')
+    .argument('[flags...]', '--quick, --ops-only, --train-step, --accuracy (with msflow train\'s flags and --methods, --knn-*), --backends a,b, --preset NAME, --sizes 256,512, --batches 1,4, --out DIR')
     .allowUnknownOption()
-    .addHelpText('after', examples(['msflow bench --quick', 'msflow bench --backends tfjs,onnx --sizes 256 --batches 1,8 --out bench-results']))
+    .addHelpText(
+      'after',
+      examples([
+        'msflow bench --quick',
+        'msflow bench --backends tfjs,onnx --sizes 256 --batches 1,8 --out bench-results',
+        'msflow bench --train-step --out bench-results',
+        'msflow bench --accuracy --data ../shared/data --class tire,magnetic_tile --size 256 --out acc',
+        'msflow bench --accuracy --data /data/mvtec --class all --methods knn --knn-coreset greedy',
+      ]),
+    )
     .action(lazy(async () => (await import('./commands/bench.js')).benchCommand));
 
   const backbone = program.command('backbone').description('backbone weight files');
