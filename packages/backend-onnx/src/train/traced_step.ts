@@ -15,6 +15,7 @@ import {
 } from '@msflow/core';
 import { CompiledOnnxFunction } from '../compile/compiled.js';
 import type { InputSpec } from '../compile/specs.js';
+import type { BuiltModel } from '../compile/build.js';
 import type { OnnxBackend } from '../backend/onnx_backend.js';
 import type { OnnxArray, OnnxSessionOptions } from '../runtime/session.js';
 import { checkExecutionProviders } from '../runtime/providers.js';
@@ -66,6 +67,7 @@ export class TracedTrainStep implements TrainStepper {
   private dirty = false;
   private program: CompiledOnnxFunction | undefined;
   private programKey = '';
+  private lastShapes: (readonly number[])[] | undefined;
   private readonly session: OnnxSessionOptions;
   /** Core shapes of the parameters, and the layout the graph holds them in. */
   private readonly shapes: readonly (readonly number[])[];
@@ -119,7 +121,8 @@ export class TracedTrainStep implements TrainStepper {
     t = performance.now();
     const program = this.compiled(source.shapes);
     const models = program.stats.models;
-    await program.program(inputs.map((a) => a.shape));
+    this.lastShapes = inputs.map((a) => a.shape);
+    await program.program(this.lastShapes);
     if (program.stats.models > models) this.timings.compile += (performance.now() - t) / 1000;
     t = performance.now();
     const out = await program.run(inputs);
@@ -133,6 +136,21 @@ export class TracedTrainStep implements TrainStepper {
     this.timings.steps++;
     this.dirty = true;
     return result;
+  }
+
+  /**
+   * The ONNX model the steps run (the batch-generic one, or the last batch shape's), available
+   * after the first step: the same graph runs on any onnxruntime (onnxruntime-web's wasm or
+   * WebGPU, CUDA). Inputs `y1..`, `param*`, `adam_m*`, `adam_v*`, `step_size`, `bc2_sqrt`.
+   *
+   * @example
+   * ```ts
+   * await step.run(source, [0, 1], 1e-4);
+   * writeFileSync('train_step.onnx', (await step.onnxModel())!.bytes);
+   * ```
+   */
+  async onnxModel(): Promise<BuiltModel | undefined> {
+    return this.program && this.lastShapes ? (await this.program.program(this.lastShapes)).model : undefined;
   }
 
   async syncModel(): Promise<void> {
