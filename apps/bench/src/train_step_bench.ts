@@ -47,11 +47,26 @@ export interface TrainStepPlan {
   budgetMs: number;
 }
 
-/** The plan of the committed results; `quick` is the CI-sized smoke run. */
-export function trainStepPlan(quick = false): TrainStepPlan {
-  return quick
+/** Command-line restrictions of a {@link TrainStepPlan} (`--presets`, `--sizes`, `--batches`, `--eager`). */
+export type TrainStepOverrides = Partial<Pick<TrainStepPlan, 'presets' | 'sizes' | 'batches' | 'eager'>>;
+
+/**
+ * The plan of the committed results; `quick` is the CI-sized smoke run. `overrides` replace the
+ * traced grid and the eager trainers; when the grid is replaced, the eager rows run at its first
+ * preset and size and at its batches (so that every eager row has a traced row to compare with).
+ *
+ * @example
+ * ```ts
+ * trainStepPlan(false, { presets: ['cpu'], sizes: [256], eager: ['onnx'] }).eagerAt; // { preset: 'cpu', size: 256, batches: [1, 8] }
+ * ```
+ */
+export function trainStepPlan(quick = false, overrides: TrainStepOverrides = {}): TrainStepPlan {
+  const base: TrainStepPlan = quick
     ? { presets: ['cpu-resnet18'], sizes: [64], batches: [2], eager: ['onnx'], eagerAt: { preset: 'cpu-resnet18', size: 64, batches: [2] }, reps: 2, budgetMs: 2000 }
     : { presets: ['cpu', 'paper'], sizes: [256, 512], batches: [1, 8], eager: ['onnx', 'tfjs'], eagerAt: { preset: 'cpu', size: 256, batches: [1, 8] }, reps: 3, budgetMs: 60_000 };
+  const plan: TrainStepPlan = { ...base, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
+  if (overrides.presets || overrides.sizes || overrides.batches) plan.eagerAt = { preset: plan.presets[0], size: plan.sizes[0], batches: plan.batches };
+  return plan;
 }
 
 const rssMiB = () => process.resourceUsage().maxRSS / 1024;
@@ -90,16 +105,19 @@ const sourceOf = (f: FeatureSet): FeatureSource => ({ count: f.count, shapes: f.
  * forward and backward; the cost of moving the state in and out), and the eager trainers on
  * onnx (kernel by kernel) and tfjs at one setting, for the ratios. A row that fails (e.g. out
  * of memory) keeps the reason and the run goes on.
+ * `progress`, when given, receives the report so far after every row (to save partial results).
  *
  * @example
  * ```ts
  * const report = await runTrainStepBench(trainStepPlan(true), console.error);
  * ```
  */
-export async function runTrainStepBench(plan: TrainStepPlan, log: (line: string) => void): Promise<TrainStepReport> {
+export async function runTrainStepBench(plan: TrainStepPlan, log: (line: string) => void, progress?: (partial: TrainStepReport) => void): Promise<TrainStepReport> {
   const machine = describeMachine();
   const onnx = createOnnxEagerBackend();
   const rows: TrainStepRow[] = [];
+  const versions = packageVersions();
+  const report = (): TrainStepReport => ({ date: new Date().toISOString(), machine, versions, rows: [...rows] });
   const finish = (row: TrainStepRow, timing: Timing) => {
     row.timing = timing;
     row.imagesPerSecond = row.batch / (timing.medianMs / 1000);
@@ -130,6 +148,7 @@ export async function runTrainStepBench(plan: TrainStepPlan, log: (line: string)
         } finally {
           row.rssMiB = rssMiB();
           rows.push(row);
+          progress?.(report());
           await step.dispose();
           model.dispose();
         }
@@ -159,14 +178,16 @@ export async function runTrainStepBench(plan: TrainStepPlan, log: (line: string)
         log(`eager ${name} ${preset} ${size}px batch ${batch}: ${row.timing!.medianMs.toFixed(0)} ms, ${row.imagesPerSecond!.toFixed(2)} img/s`);
       } catch (err) {
         row.skipped = `failed: ${(err as Error).message.split('\n')[0]}`;
+        log(`eager ${name} ${preset} ${size}px batch ${batch}: ${row.skipped}`);
       } finally {
         row.rssMiB = rssMiB();
         rows.push(row);
+        progress?.(report());
         model.dispose();
       }
     }
   }
-  return { date: new Date().toISOString(), machine, versions: packageVersions(), rows };
+  return report();
 }
 
 /**
