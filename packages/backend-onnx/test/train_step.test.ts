@@ -104,4 +104,21 @@ describe('traced train step', () => {
     await scoring.dispose();
     model.dispose();
   });
+
+  it('traces the config\'s mapScales: maps of the two finer scales, as core evaluate makes them', async () => {
+    const model = MSFlowModel.create({ ...config, mapScales: [0, 1] });
+    const all = MSFlowModel.create(config);
+    const test = randomFeatureSet(config, 3, 6);
+    const scoring = new TracedScorer(model, { session: { intraOpNumThreads: 1 } });
+    const want = await evaluate(model, test);
+    const got = await evaluate(model, test, { scorer: scoring.scorer });
+    expect(maxAbsDiff(got.addMaps!, want.addMaps!)).toBeLessThan(1e-4);
+    expect(maxAbsDiff(got.mulMaps!, want.mulMaps!)).toBeLessThan(1e-4);
+    expect(maxAbsDiff(got.imageScores, want.imageScores)).toBeLessThan(1e-4 * Math.max(...want.imageScores.map(Math.abs)));
+    // Same parameters, all three scales: different maps, so the option is not ignored.
+    expect(maxAbsDiff((await evaluate(all, test)).addMaps!, want.addMaps!)).toBeGreaterThan(1e-3);
+    await scoring.dispose();
+    model.dispose();
+    all.dispose();
+  });
 });

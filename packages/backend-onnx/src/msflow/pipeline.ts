@@ -39,7 +39,7 @@ export function msflowInferenceFn(options: MSFlowInferenceOptions): (image: Tens
   return (image) => {
     const x = layout === 'nchw' ? transpose(image, [0, 2, 3, 1]) : image;
     const { z } = model.forward(backbone.extract(x));
-    const maps = scoreLatents(z, model.config.inputSize, model.config.topK);
+    const maps = scoreLatents(z, model.config.inputSize, model.config.topK, model.config.mapScales);
     const out: Record<string, Tensor> = { anomaly_map: map === 'add' ? maps.add : maps.mul, score: maps.imageScores };
     if (threshold !== undefined) out.label = step(sub(maps.imageScores, threshold));
     return out;

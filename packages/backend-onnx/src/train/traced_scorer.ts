@@ -77,7 +77,7 @@ export class TracedScorer {
     this.program = new CompiledOnnxFunction(
       (...xs) => {
         const params = xs.slice(L).map((t, i) => (layouts[i].toCore ? transpose(t, layouts[i].toCore!) : t));
-        const maps = scoreLatents(model.forwardWith(xs.slice(0, L), params).z, model.config.inputSize, model.config.topK);
+        const maps = scoreLatents(model.forwardWith(xs.slice(0, L), params).z, model.config.inputSize, model.config.topK, model.config.mapScales);
         return { add: maps.add, mul: maps.mul, score: maps.imageScores };
       },
       {

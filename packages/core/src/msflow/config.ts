@@ -59,6 +59,14 @@ export interface MSFlowConfig {
   seed: number;
   /** Fraction of pixels averaged for the image score (top-k mean of the multiplicative map). */
   topK: number;
+  /**
+   * Scales (indices, fine to coarse) whose log-likelihood maps make up both anomaly maps and so
+   * the image score; absent means all of them, as the paper. Every scale is still trained and
+   * takes part in the fusion: this only chooses which latents are read at test time. At small
+   * inputs the coarsest latent is a few pixels across (8x8 at 256 px), and up-sampled it smears
+   * a defect over a large part of the map.
+   */
+  mapScales?: number[];
   train: TrainConfig;
 }
 
@@ -99,6 +107,11 @@ export function validateConfig(config: MSFlowConfig): void {
   bad(!['avg', 'max', 'none'].includes(c.pool), `pool must be avg, max or none, got ${c.pool}`);
   bad(!Number.isFinite(c.seed), 'seed must be a finite number');
   bad(!(c.topK > 0 && c.topK <= 1), `topK must be in (0, 1], got ${c.topK}`);
+  if (c.mapScales !== undefined) {
+    const m = c.mapScales;
+    const ok = Array.isArray(m) && m.length > 0 && m.every((i) => Number.isInteger(i) && i >= 0 && i < scales) && new Set(m).size === m.length;
+    bad(!ok, `mapScales must be distinct scale indices in [0, ${scales - 1}], at least one, got ${JSON.stringify(m)}`);
+  }
   const t = c.train;
   if (!t || typeof t !== 'object') problems.push('train settings are missing');
   else {

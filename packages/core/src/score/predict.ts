@@ -19,26 +19,30 @@ export interface ScoreMaps {
 /**
  * Scores latents (spec §6): per-scale logp maps, both anomaly maps up-sampled to `size` with
  * bilinear align-corners interpolation and normalised by each image's own maximum, and the
- * top-k image score.
+ * top-k image score. `mapScales` (default all) picks the scales the maps are made of; `logp`
+ * always has every scale.
  *
  * @example
  * ```ts
  * const maps = scoreLatents(z, [256, 256], 0.03);
  * const scores = await maps.imageScores.data();
+ * const fine = scoreLatents(z, [256, 256], 0.03, [0, 1]); // maps from the two finer scales only
  * ```
  */
-export function scoreLatents(z: readonly Tensor[], size: readonly [number, number], topK: number): ScoreMaps {
+export function scoreLatents(z: readonly Tensor[], size: readonly [number, number], topK: number, mapScales?: readonly number[]): ScoreMaps {
   return tidy(() => {
     const logp = z.map(logpMap);
-    const mul = multiplicativeMap(logp, size);
+    const used = mapScales ? mapScales.map((l) => logp[l]) : logp;
+    if (used.some((l) => l === undefined)) throw new RangeError(`scoreLatents: mapScales ${JSON.stringify(mapScales)} names a scale the ${z.length} latents do not have`);
+    const mul = multiplicativeMap(used, size);
     const drop = (t: Tensor) => reshape(t, t.shape.slice(0, 3));
-    return { logp: logp.map(drop), add: drop(additiveMap(logp, size)), mul: drop(mul), imageScores: imageScore(mul, topK) };
+    return { logp: logp.map(drop), add: drop(additiveMap(used, size)), mul: drop(mul), imageScores: imageScore(mul, topK) };
   });
 }
 
 /**
  * Runs the flows on a batch of pooled features (one NHWC tensor per scale) and scores it at the
- * model's configured input size and top-k fraction.
+ * model's configured input size, top-k fraction and map scales.
  *
  * @example
  * ```ts
@@ -46,5 +50,5 @@ export function scoreLatents(z: readonly Tensor[], size: readonly [number, numbe
  * ```
  */
 export function predict(model: MSFlowModel, features: readonly Tensor[]): ScoreMaps {
-  return tidy(() => scoreLatents(model.forward(features).z, model.config.inputSize, model.config.topK));
+  return tidy(() => scoreLatents(model.forward(features).z, model.config.inputSize, model.config.topK, model.config.mapScales));
 }

@@ -112,6 +112,34 @@ describe('scoring (spec §6)', () => {
     model.dispose();
   });
 
+  it('mapScales builds the maps from the chosen scales only, and predict follows the config', () => {
+    const config = tinyConfig();
+    const model = MSFlowModel.create(config);
+    const x = featureTensors(randomFeatureSet(config, 2, 5));
+    const size = config.inputSize;
+    const all = predict(model, x);
+    // Same seed, same parameters: mapScales only changes what is read at test time.
+    const fineModel = MSFlowModel.create({ ...config, mapScales: [0, 1] });
+    const fine = predict(fineModel, x);
+    const want = tidy(() => {
+      const logp = model.forward(x).z.map(logpMap).slice(0, 2);
+      const mul = multiplicativeMap(logp, size);
+      return { add: Array.from(additiveMap(logp, size).dataSync()), mul: Array.from(mul.dataSync()), score: Array.from(imageScore(mul, config.topK).dataSync()) };
+    });
+    expect(Array.from(fine.add.dataSync())).toEqual(want.add);
+    expect(Array.from(fine.mul.dataSync())).toEqual(want.mul);
+    expect(Array.from(fine.imageScores.dataSync())).toEqual(want.score);
+    // Every scale's logp is still reported, and leaving out the coarsest scale changes the maps.
+    expect(fine.logp.map((t) => t.shape)).toEqual(all.logp.map((t) => t.shape));
+    expect(Array.from(fine.add.dataSync())).not.toEqual(Array.from(all.add.dataSync()));
+    expect(() => MSFlowModel.create({ ...config, mapScales: [0, 3] })).toThrow(/mapScales must be distinct scale indices in \[0, 2\]/);
+    expect(() => MSFlowModel.create({ ...config, mapScales: [] })).toThrow(/mapScales/);
+    expect(() => MSFlowModel.create({ ...config, mapScales: [1, 1] })).toThrow(/mapScales/);
+    dispose([x, all, fine]);
+    model.dispose();
+    fineModel.dispose();
+  });
+
   it('end to end: after a short training run an obvious anomaly scores higher and is localised', async () => {
     const config = tinyConfig({ train: { metaEpochs: 1, subEpochs: 2 } });
     const normal = (count: number, seed: number) => randomFeatureSet(config, count, seed, undefined, 0.3);
