@@ -94,7 +94,8 @@ export function buildProgram(): Command {
     .option('-b, --backend <name>', BACKEND_HELP)
     .option('--no-save-threshold', 'do not store the F1-max threshold in the checkpoint')
     .option('--no-heatmaps', 'do not write one heatmap PNG per test image')
-    .addHelpText('after', examples(['msflow test runs/bottle/latest', 'msflow test runs/bottle/latest --data /other/mvtec --json > metrics.json']))
+    .option('--map-scales <list>', "score with these scales' maps, e.g. 0,1 (0 = finest) or all, instead of the checkpoint's mapScales; the threshold is then not stored")
+    .addHelpText('after', examples(['msflow test runs/bottle/latest', 'msflow test runs/bottle/latest --data /other/mvtec --json > metrics.json', 'msflow test runs/bottle/latest --map-scales 0,1 --out runs/bottle/latest/test-fine']))
     .action(lazy(async () => (await import('./commands/test.js')).testCommand));
 
   program

@@ -75,6 +75,27 @@ describe('synth → train (Ctrl-C, --resume) → info → test → predict → e
     expect(sidecar.cli.thresholds.f1).toEqual(t.thresholds.f1);
   });
 
+  it('test --map-scales scores with other scales, keeps the stored threshold, and refuses bad lists in one line', async () => {
+    const before = JSON.parse(readFileSync(join(dir, ckpt, 'model.json'), 'utf8')).cli.thresholds.f1;
+    const r = await msflow(['test', ckpt, '--map-scales', '0,1', '--out', 'test-fine', '--no-heatmaps', '--json'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const t = JSON.parse(r.stdout);
+    // The F1-max threshold is an image score: other maps give another one, which is not stored.
+    expect(t.thresholds.f1.value).not.toBe(before.value);
+    expect(JSON.parse(readFileSync(join(dir, ckpt, 'model.json'), 'utf8')).cli.thresholds.f1).toEqual(before);
+    expect(JSON.parse(readFileSync(join(dir, 'test-fine', 'metrics.json'), 'utf8')).config.mapScales).toEqual([0, 1]);
+    for (const [arg, msg] of [
+      ['0,3', /^msflow: --map-scales: .*model\.json has 3 scales \(0-2\), got 3$/],
+      ['1,1', /^msflow: --map-scales: expected distinct scale indices such as 0,1 \(0 = finest\), or all, got '1,1'$/],
+      ['fine', /--map-scales: expected distinct scale indices/],
+    ] as const) {
+      const bad = await msflow(['test', ckpt, '--map-scales', arg], dir);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+      expect(bad.stderr.trim()).toMatch(msg);
+    }
+  });
+
   it('predict labels with the stored threshold; export bakes it into an ONNX model that gives the same scores', async () => {
     const images = ['data/synth_woven/test/good', 'data/synth_woven/test/crack/000.png'];
     const p = await msflow(['predict', ckpt, ...images, '--maps', 'maps', '--json'], dir);

@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { useBackend } from '../util/backends.js';
-import { choiceFlag } from '../util/errors.js';
+import { choiceFlag, UsageError } from '../util/errors.js';
 import { table, type Output } from '../util/output.js';
 import { DATASET_KINDS } from '../pipeline/dataset.js';
 import { pct } from '../pipeline/progress.js';
@@ -17,16 +17,27 @@ export interface TestFlags {
   backend?: string;
   saveThreshold?: boolean;
   heatmaps?: boolean;
+  mapScales?: string;
 }
 
 const rel = (p: string) => relative(process.cwd(), p) || '.';
 
+/** `--map-scales 0,1` (distinct scale indices) or `all`; undefined when absent. */
+export function mapScalesFlag(value: string | undefined): number[] | 'all' | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'all') return 'all';
+  const xs = value.split(',').map((v) => (/^\d+$/.test(v.trim()) ? Number(v) : NaN));
+  if (xs.some((x) => !Number.isInteger(x)) || new Set(xs).size !== xs.length) throw new UsageError(`--map-scales: expected distinct scale indices such as 0,1 (0 = finest), or all, got '${value}'`);
+  return xs;
+}
+
 /** `msflow test <checkpoint>`: metrics, thresholds, report and heatmaps for a test split. */
 export async function testCommand(out: Output, checkpoint: string, flags: TestFlags): Promise<void> {
   const kind = choiceFlag(flags.kind, '--kind', DATASET_KINDS);
+  const scales = mapScalesFlag(flags.mapScales);
   await useBackend(flags.backend);
   const r = await testCheckpoint(
-    { checkpoint, data: flags.data, kind, className: flags.class, testDir: flags.testDir, masksDir: flags.masks, out: flags.out, saveThreshold: flags.saveThreshold, heatmaps: flags.heatmaps },
+    { checkpoint, data: flags.data, kind, className: flags.class, testDir: flags.testDir, masksDir: flags.masks, out: flags.out, saveThreshold: flags.saveThreshold, heatmaps: flags.heatmaps, mapScales: scales },
     out,
   );
   const m = r.metrics;
@@ -41,7 +52,7 @@ export async function testCommand(out: Output, checkpoint: string, flags: TestFl
   const human = [
     `${r.className}: ${r.images.total} test images (${r.images.anomalous} anomalous), backend ${r.backend.detail}`,
     table(['metric (x100)', 'value'], rows),
-    t.f1 ? `image threshold (F1-max ${pct(t.f1.f1)} on the test set): ${t.f1.value.toPrecision(6)}${flags.saveThreshold === false ? '' : ' (stored in the checkpoint)'}` : 'no F1-max threshold (the test set needs normal and anomalous images)',
+    t.f1 ? `image threshold (F1-max ${pct(t.f1.f1)} on the test set): ${t.f1.value.toPrecision(6)}${flags.saveThreshold === false || scales ? '' : ' (stored in the checkpoint)'}` : 'no F1-max threshold (the test set needs normal and anomalous images)',
     `report: ${rel(r.files.report)}`,
     `metrics: ${rel(r.files.metrics)}`,
     ...(r.files.heatmaps ? [`heatmaps: ${rel(r.files.heatmaps)}/`] : []),

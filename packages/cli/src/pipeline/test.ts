@@ -22,6 +22,12 @@ export interface TestOptions {
   /** Store the test set's F1-max threshold in the checkpoint (default true). */
   saveThreshold?: boolean;
   heatmaps?: boolean;
+  /**
+   * Score with these scales' maps (`all`: every scale) instead of the checkpoint's `mapScales`
+   * (the parameters do not depend on it). The F1-max threshold is then not stored: it would not
+   * fit the checkpoint's own scoring.
+   */
+  mapScales?: number[] | 'all';
 }
 
 /** What a test produced. */
@@ -58,6 +64,13 @@ export async function testCheckpoint(o: TestOptions, out: Output): Promise<TestO
   else throw new UsageError('--data: required (the checkpoint does not record its dataset)');
   if (!ref.className && ref.kind !== 'folder') throw new UsageError('--class: required with --data');
   const config = ckpt.sidecar.config;
+  if (o.mapScales === 'all') delete config.mapScales;
+  else if (o.mapScales) {
+    const n = config.channels.length;
+    const bad = o.mapScales.find((l) => l >= n);
+    if (bad !== undefined) throw new UsageError(`--map-scales: ${ckpt.paths.sidecar} has ${n} scales (0-${n - 1}), got ${bad}`);
+    config.mapScales = o.mapScales;
+  }
   const ds = openSplit(ref, 'test', { size: config.inputSize, keepRgb: true });
   const timings: Record<string, number> = {};
   let t = performance.now();
@@ -93,7 +106,7 @@ export async function testCheckpoint(o: TestOptions, out: Output): Promise<TestO
   const f1 = f1Threshold(output.imageScores, set.labels, 'test');
   if (f1) {
     thresholds.f1 = f1;
-    if (o.saveThreshold !== false) updateCliInfo(ckpt.paths, (cli) => ({ ...cli, thresholds: { ...cli.thresholds, f1 } }));
+    if (o.saveThreshold !== false && !o.mapScales) updateCliInfo(ckpt.paths, (cli) => ({ ...cli, thresholds: { ...cli.thresholds, f1 } }));
   }
   const info = getBackend().info();
   const backend = { name: info.name, detail: info.detail.split(';')[0] };
