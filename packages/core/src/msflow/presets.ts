@@ -56,11 +56,7 @@ export const PAPER_PRESET: MSFlowConfig = {
 
 /**
  * A CPU-sized variant: the same WRN-50-2 taps and flow design, one AllInOne block per scale,
- * 128² input (latents 16², 8², 4²) and 4 × 2 sub-epochs with the paper schedule scaled to them,
- * at lr 5e-4: 8 passes are about a twelfth of the paper's steps, and on the real classes of
- * `../shared/data` 5e-4 beat 1e-4 at the same cost (magnetic_tile at 128 px 94.0 / 84.1 / 59.1
- * against 91.4 / 82.1 / 58.6; tire at 256 px 56.1 / 91.4 / 67.2 against 55.6 / 89.2 / 60.4;
- * apps/bench/results/accuracy).
+ * 128² input (latents 16², 8², 4²) and 4 × 2 sub-epochs with the paper schedule scaled to them.
  *
  * Cost: 31,091,712 parameters (19.6 M of them in the fusion layer, which dominates at this
  * size); 1.05 GMAC of flow convolutions per image forward, ≈ 3.2 GMAC per image and training
@@ -73,7 +69,7 @@ export const CPU_PRESET: MSFlowConfig = {
   ...PAPER_PRESET,
   blocks: [1, 1, 1],
   inputSize: [128, 128],
-  train: { ...PAPER_TRAIN, metaEpochs: 4, subEpochs: 2, lr: 5e-4, schedule: scaledSchedule(8) },
+  train: { ...PAPER_TRAIN, metaEpochs: 4, subEpochs: 2, schedule: scaledSchedule(8) },
 };
 
 /**
