@@ -61,7 +61,7 @@ function fakeReport(): AccuracyReport {
     settings: { preset: 'cpu', inputSize: [256, 256] },
     seconds: 12.5,
     results: [
-      { className: 'tire', method: 'msflow', status: 'completed', last: { imageAuroc: 0.8123, pixelAuroc: 0.95, aupro: 0.7 }, best: { imageAuroc: { value: 0.9, metaEpoch: 2 } }, metaEpochs: 4, timings: { features: 10, train: 300, test: 20 }, compute: 'traced onnx (cpu, 2 threads)' },
+      { className: 'tire', method: 'msflow', status: 'completed', last: { imageAuroc: 0.8123, pixelAuroc: 0.95, aupro: 0.7 }, best: { imageAuroc: { value: 0.9, metaEpoch: 2 } }, metaEpochs: 4, epochs: [{ metaEpoch: 0, lossPerDim: -1.2345, valLossPerDim: -1.1, metrics: { imageAuroc: 0.6, pixelAuroc: 0.97, aupro: 0.8 } }, { metaEpoch: 1, lossPerDim: -2.5, metrics: { imageAuroc: 0.8123, pixelAuroc: 0.95, aupro: 0.7 } }], timings: { features: 10, train: 300, test: 20 }, compute: 'traced onnx (cpu, 2 threads)' },
       { className: 'tire', method: 'knn', status: 'completed', last: { imageAuroc: 0.638, pixelAuroc: 0.9, aupro: 0.5 }, timings: { features: 10, train: 2, test: 5 }, compute: 'kNN, matmul on onnx', details: { taps: [1, 2], grid: [16, 16], dim: 1536, window: 3, bank: 5376, patches: 53760, coreset: 'random', seed: 0, sigma: 4, imageScore: 'map' } },
       { className: 'magnetic_tile', method: 'msflow', status: 'failed', error: 'out of | memory', last: {}, timings: { features: 0, train: 0, test: 0 }, compute: '—' },
       { className: 'magnetic_tile', method: 'knn', status: 'completed', last: { imageAuroc: 0.7, pixelAuroc: 0.8, aupro: 0.4 }, timings: { features: 30, train: 4, test: 9 }, compute: 'kNN, matmul on onnx' },
@@ -83,6 +83,10 @@ describe('accuracy report', () => {
     expect(md).toContain('| **mean** | knn | 66.9 | 85.0 | 45.0 |');
     expect(md).toMatch(/bank 5376 of 53760 patches \(random, seed 0\)/);
     expect(md.indexOf('## Last epoch')).toBeLessThan(md.indexOf('## Best epoch'));
+    // The curve: an early peak in pixel AUROC stays visible.
+    expect(md).toContain('| tire | msflow | 1 | -1.234 | -1.100 | 60.0 | 97.0 | 80.0 |');
+    expect(md).toContain('| tire | msflow | 2 | -2.500 | — | 81.2 | 95.0 | 70.0 |');
+    expect(md).not.toMatch(/\| tire \| knn \| 1 \|/);
   });
 
   it('writes accuracy.json (the report as is) and accuracy.md', () => {
@@ -108,6 +112,10 @@ describe('accuracy benchmark on a tiny synthetic class', () => {
     // The same features: the kNN row reports the time of the one backbone pass MSFlow made.
     expect(knn.timings.features).toBe(msflow.timings.features);
     expect(Object.keys(msflow.best ?? {}).sort()).toEqual(['aupro', 'imageAuroc', 'pixelAuroc']);
+    // One history entry per meta-epoch; the last is the final model's evaluation.
+    expect(msflow.epochs?.map((e) => e.metaEpoch)).toEqual([0, 1]);
+    expect(msflow.epochs?.[1].metrics).toEqual(msflow.last);
+    for (const e of msflow.epochs ?? []) expect(Number.isFinite(e.lossPerDim)).toBe(true);
     expect(knn.details).toMatchObject({ taps: [1, 2], grid: [4, 4], dim: 384, patches: 128, bank: 64, coreset: 'random' });
     // Two passes over 8 images: MSFlow's numbers are only checked to be there, not to be good.
     for (const k of ['imageAuroc', 'pixelAuroc', 'aupro'] as const) expect(msflow.last[k]).toBeGreaterThanOrEqual(0);

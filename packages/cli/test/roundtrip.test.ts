@@ -43,6 +43,10 @@ describe('synth → train (Ctrl-C, --resume) → info → test → predict → e
     expect(resumed.stderr).toMatch(/resuming at step [123]/);
     expect(run.images).toEqual({ train: 6, validation: 2, test: 8 });
     expect(run.thresholds.quantile).toMatchObject({ q: 0.99, source: 'validation', images: 2 });
+    // The held-out images' NLL is logged and tracked (lower is better) next to the test metrics.
+    expect(resumed.stderr).toMatch(/synth_woven: epoch 2 validation loss\/dim -?\d+\.\d{4} {2}test {2}image AUROC/);
+    expect(Number.isFinite(run.metrics.last.metrics.valLossPerDim)).toBe(true);
+    expect(run.metrics.best.valLossPerDim.value).toBe(Math.min(...run.metrics.history.map((h: { metrics: { valLossPerDim: number } }) => h.metrics.valLossPerDim)));
     expect(readdirSync(join(dir, 'runs', 'synth_woven')).filter((d) => d !== 'latest')).toHaveLength(1); // same run folder
   });
 

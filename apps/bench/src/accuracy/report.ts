@@ -23,6 +23,12 @@ export interface MethodResult {
    */
   best?: Partial<Record<AccuracyMetric, { value: number; metaEpoch: number }>>;
   metaEpochs?: number;
+  /**
+   * MSFlow only: every meta-epoch's training loss (nats per latent element, without ½·ln 2π),
+   * the held-out normal images' loss when `--val-split` holds some out, and test metrics, in order, so a curve that peaks early is visible rather than hidden
+   * behind "last" and "best".
+   */
+  epochs?: { metaEpoch: number; lossPerDim: number; valLossPerDim?: number; metrics: MetricValues }[];
   /** Wall seconds per stage: features (backbone), train (MSFlow steps; kNN: building the bank), test (scoring and metrics). */
   timings: { features: number; train: number; test: number };
   /** What computed it, e.g. `traced onnx (cpu, 2 threads)` or `kNN, matmul on onnx`. */
@@ -121,6 +127,21 @@ export function accuracyMarkdown(r: AccuracyReport): string {
         const avg = means(withBest.filter((x) => x.method === m), bestValues);
         lines.push(`| **mean** | ${m} | ${pct(avg.imageAuroc)} | ${pct(avg.pixelAuroc)} | ${pct(avg.aupro)} | |`);
       }
+    }
+  }
+  const withEpochs = r.results.filter((x) => x.epochs && x.epochs.length > 1);
+  if (withEpochs.length) {
+    lines.push(
+      '',
+      '## Per meta-epoch',
+      '',
+      'Training loss and held-out normal images\' loss (nats per latent element, without ½·ln 2π; — without `--val-split`) and test metrics in % after each meta-epoch (1-based).',
+      '',
+      '| class | method | meta-epoch | loss / dim | validation loss / dim | image AUROC | pixel AUROC | AUPRO |',
+      '|---|---|---:|---:|---:|---:|---:|---:|',
+    );
+    for (const x of withEpochs) {
+      for (const e of x.epochs!) lines.push(`| ${cell(x.className)} | ${x.method} | ${e.metaEpoch + 1} | ${e.lossPerDim.toFixed(3)} | ${e.valLossPerDim === undefined ? '—' : e.valLossPerDim.toFixed(3)} | ${pct(e.metrics.imageAuroc)} | ${pct(e.metrics.pixelAuroc)} | ${pct(e.metrics.aupro)} |`);
     }
   }
   const knn = r.results.find((x) => x.method === 'knn' && x.details);

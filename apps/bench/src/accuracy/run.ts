@@ -26,6 +26,7 @@ function msflowResult(o: TrainOutcome, metaEpochs: number): MethodResult {
     last: pick(o.final),
     best,
     metaEpochs,
+    epochs: o.metrics.history.map((h) => ({ metaEpoch: h.metaEpoch, lossPerDim: h.lossPerDim, ...(Number.isFinite(h.metrics.valLossPerDim) ? { valLossPerDim: h.metrics.valLossPerDim } : {}), metrics: pick(h.metrics) })),
     timings: { features: o.timings.features ?? 0, train: o.timings.train ?? 0, test: o.timings.evaluate ?? 0 },
     compute: `${o.trainer}; backbone on ${o.featuresVia}`,
     images: { train: o.images.train, test: o.images.test },

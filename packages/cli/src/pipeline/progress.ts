@@ -34,7 +34,9 @@ export function trainProgress(
         bar.log(`${label}: epoch ${e.metaEpoch + 1}/${plan.metaEpochs} pass ${sub}/${plan.subEpochs}  loss/dim ${e.lossPerDim.toFixed(4)}  lr ${e.lr.toExponential(2)}  ${e.seconds.toFixed(1)} s`);
       } else {
         const m = e.metrics;
-        bar.log(`${label}: epoch ${e.metaEpoch + 1} test  image AUROC ${pct(m.imageAuroc)}  pixel AUROC ${pct(m.pixelAuroc)}  AUPRO ${pct(m.aupro)}`);
+        const val = m.valLossPerDim !== undefined ? `validation loss/dim ${m.valLossPerDim.toFixed(4)}` : '';
+        const test = m.imageAuroc !== undefined ? `test  image AUROC ${pct(m.imageAuroc)}  pixel AUROC ${pct(m.pixelAuroc)}  AUPRO ${pct(m.aupro)}` : '';
+        bar.log(`${label}: epoch ${e.metaEpoch + 1} ${[val, test].filter(Boolean).join('  ')}`);
       }
     },
     end: () => bar.end(),

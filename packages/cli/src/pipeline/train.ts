@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { getBackend, MSFlowModel, restoreModel, restoreTrainer, Trainer, type EvaluationOutput, type FeatureSet, type FeatureSource, type MSFlowConfig, type TrainingMetrics } from '@msflow/core';
+import { getBackend, MSFlowModel, restoreModel, restoreTrainer, Trainer, validationLoss, type EvaluationOutput, type FeatureSet, type FeatureSource, type MSFlowConfig, type TrainingMetrics } from '@msflow/core';
 import type { Evaluation } from '@msflow/eval';
 import { CliError, UsageError } from '../util/errors.js';
 import type { Output } from '../util/output.js';
@@ -161,16 +161,25 @@ export async function trainClass(s: TrainSettings, className: string, ctx: Train
         // even when the backend resolves every read without a macrotask.
         if (e.type === 'step') await new Promise<void>((r) => setImmediate(r));
       },
-      evaluate: test
-        ? async () => {
-            const te = performance.now();
-            const output = await evaluate(test.features);
-            const evaluation = scoreEvaluation(output, test);
-            last = { output, evaluation };
-            evalSeconds += seconds(te);
-            return Object.fromEntries(HEADLINE_METRICS.filter((k) => Number.isFinite(evaluation.metrics[k])).map((k) => [k, evaluation.metrics[k]]));
-          }
-        : undefined,
+      evaluate:
+        test || valFeatures
+          ? async (m) => {
+              const te = performance.now();
+              // The held-out normal images' NLL: the only label-free sign of the flows fitting
+              // the training images rather than the class.
+              const val: Record<string, number> = valFeatures ? { valLossPerDim: (await validationLoss(m, valFeatures, tc.batchSize)).lossPerDim } : {};
+              if (!test) {
+                evalSeconds += seconds(te);
+                return val;
+              }
+              const output = await evaluate(test.features);
+              const evaluation = scoreEvaluation(output, test);
+              last = { output, evaluation };
+              evalSeconds += seconds(te);
+              return { ...val, ...Object.fromEntries(HEADLINE_METRICS.filter((k) => Number.isFinite(evaluation.metrics[k])).map((k) => [k, evaluation.metrics[k]])) };
+            }
+          : undefined,
+      lowerIsBetter: ['valLossPerDim'],
       onMetaEpochEnd: async () => {
         await save();
       },

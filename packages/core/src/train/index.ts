@@ -11,3 +11,4 @@ export { learningRate } from './schedule.js';
 export { emptyMetrics, recordEpoch, type BestMetric, type EpochRecord, type TrainingMetrics } from './metrics.js';
 export { Trainer, type TrainerOptions, type TrainerState, type TrainEvent, type TrainOptions, type TrainResult } from './trainer.js';
 export { EagerTrainStep, TrainingError, checkFinite, clippedGradients, trainStepProgram, type StepResult, type StepScalars, type TrainStepper, type TrainStepperFactory } from './step.js';
+export { validationLoss, type ValidationLoss } from './validation.js';
