@@ -47,13 +47,15 @@ describe('MSFlow parameter accounting (spec §9.4)', () => {
 
   it('describes the CPU preset', () => {
     expect(latentShapes(CPU_PRESET)).toEqual([
-      [16, 16, 256],
-      [8, 8, 512],
-      [4, 4, 1024],
+      [24, 24, 256],
+      [12, 12, 512],
+      [6, 6, 1024],
     ]);
+    // Fully convolutional: the same parameters as at 128², 2.25x the 128² MACs (1.05 G).
     const m = estimateMacs(CPU_PRESET);
-    expect(m.total).toBeGreaterThan(1e9);
-    expect(m.total).toBeLessThan(1.1e9);
+    expect(m.total / estimateMacs(presetConfig('cpu', { inputSize: [128, 128] })).total).toBeCloseTo(2.25, 9);
+    expect(m.total).toBeGreaterThan(2.25 * 1e9);
+    expect(m.total).toBeLessThan(2.25 * 1.1e9);
     expect(countFlowParameters(CPU_PRESET).total).toBe(31_091_712);
     expect(countFlowParameters(CPU_PRESET).total).toBe(countFlowParameters(PAPER_PRESET).perBlock.reduce((a, b) => a + b) + 19_618_368);
     const small = presetConfig('cpu-resnet18');
@@ -93,8 +95,9 @@ describe('MSFlow parameter accounting (spec §9.4)', () => {
     // cpu is 4 x 2 = 8 sub-epochs; 8 x 4 = 32 used to decay at sub-epochs 6 and 7 and train 25 of 32 at 1/9 of the rate.
     const long = presetConfig('cpu', { train: { metaEpochs: 8, subEpochs: 4 } }).train;
     expect(long.schedule).toEqual({ warmupStartFactor: 0.1, warmupSubEpochs: 4, milestones: [22, 29], gamma: 0.33 });
-    expect(learningRate(long, 10)).toBeCloseTo(1e-4, 12);
-    expect(learningRate(long, 31)).toBeCloseTo(1.089e-5, 12);
+    expect(long.lr).toBe(5e-4);
+    expect(learningRate(long, 10)).toBeCloseTo(5e-4, 12);
+    expect(learningRate(long, 31)).toBeCloseTo(5e-4 * 0.33 * 0.33, 12);
     // A short paper run used to stay in its 12-sub-epoch warm-up.
     const short = presetConfig('paper', { train: { metaEpochs: 2, subEpochs: 2 } }).train;
     expect(learningRate(short, 1)).toBeCloseTo(1e-4, 12);
