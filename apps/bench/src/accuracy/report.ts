@@ -25,8 +25,8 @@ export interface MethodResult {
   metaEpochs?: number;
   /**
    * MSFlow only: every meta-epoch's training loss (nats per latent element, without ½·ln 2π),
-   * the held-out normal images' loss when `--val-split` holds some out, and test metrics, in order, so a curve that peaks early is visible rather than hidden
-   * behind "last" and "best".
+   * the held-out normal images' loss when `--val-split` holds some out, and test metrics, in
+   * order, so a curve that peaks early is visible rather than hidden behind "last" and "best".
    */
   epochs?: { metaEpoch: number; lossPerDim: number; valLossPerDim?: number; metrics: MetricValues }[];
   /** Wall seconds per stage: features (backbone), train (MSFlow steps; kNN: building the bank), test (scoring and metrics). */

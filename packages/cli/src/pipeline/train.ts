@@ -167,16 +167,15 @@ export async function trainClass(s: TrainSettings, className: string, ctx: Train
               const te = performance.now();
               // The held-out normal images' NLL: the only label-free sign of the flows fitting
               // the training images rather than the class.
-              const val: Record<string, number> = valFeatures ? { valLossPerDim: (await validationLoss(m, valFeatures, tc.batchSize)).lossPerDim } : {};
-              if (!test) {
-                evalSeconds += seconds(te);
-                return val;
+              const metrics: Record<string, number> = valFeatures ? { valLossPerDim: (await validationLoss(m, valFeatures, tc.batchSize)).lossPerDim } : {};
+              if (test) {
+                const output = await evaluate(test.features);
+                const evaluation = scoreEvaluation(output, test);
+                last = { output, evaluation };
+                for (const k of HEADLINE_METRICS) if (Number.isFinite(evaluation.metrics[k])) metrics[k] = evaluation.metrics[k];
               }
-              const output = await evaluate(test.features);
-              const evaluation = scoreEvaluation(output, test);
-              last = { output, evaluation };
               evalSeconds += seconds(te);
-              return { ...val, ...Object.fromEntries(HEADLINE_METRICS.filter((k) => Number.isFinite(evaluation.metrics[k])).map((k) => [k, evaluation.metrics[k]])) };
+              return metrics;
             }
           : undefined,
       lowerIsBetter: ['valLossPerDim'],

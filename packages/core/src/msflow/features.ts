@@ -59,6 +59,11 @@ export function featureSource(features: FeatureSet | FeatureSource): FeatureSour
   };
 }
 
+/** Latent elements per image (Σ h·w·c over the scales): what a loss is divided by for `loss/dim`. */
+export function elementsPerImage(source: FeatureSource): number {
+  return source.shapes.reduce((n, [h, w, c]) => n + h * w * c, 0);
+}
+
 /**
  * The images `indices` as one NHWC tensor per scale (owned by the caller).
  *

@@ -1,4 +1,4 @@
-import { featureSource, type FeatureSet, type FeatureSource } from '../msflow/features.js';
+import { elementsPerImage, featureSource, type FeatureSet, type FeatureSource } from '../msflow/features.js';
 import type { MSFlowModel } from '../msflow/model.js';
 import { Rng, type RngState } from '../random/rng.js';
 import type { AdamState } from './adam.js';
@@ -152,7 +152,7 @@ export class Trainer {
     this.checkFeatures(source);
     const cfg = this.model.config.train;
     const total = cfg.metaEpochs * cfg.subEpochs;
-    const dims = source.shapes.reduce((n, [h, w, c]) => n + h * w * c, 0);
+    const dims = elementsPerImage(source);
     const start = now();
     let steps = 0;
     const s = this.current;

@@ -1,6 +1,7 @@
 import { dispose, tidy } from '../engine/engine.js';
-import { featureBatch, featureSource, type FeatureSet, type FeatureSource } from '../msflow/features.js';
+import { elementsPerImage, featureBatch, featureSource, type FeatureSet, type FeatureSource } from '../msflow/features.js';
 import type { MSFlowModel } from '../msflow/model.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { lossPerDimension, nllPerImage } from './loss.js';
 
 /** The training loss measured on images the optimizer never sees. */
@@ -14,9 +15,9 @@ export interface ValidationLoss {
 
 /**
  * The NLL of held-out normal images under the model's current parameters: forward passes only,
- * on the active backend, in batches. Rising while the training loss falls is the sign that the
- * flows fit the training images rather than the class, which on small classes (tire: 210
- * images) is when the anomaly maps stop improving.
+ * on the active backend, in batches. Rising while the training loss falls means the flows fit
+ * the training images rather than the class. Falling is no promise of better anomaly maps: on
+ * tire (apps/bench/results/accuracy) it fell every meta-epoch while pixel AUROC dropped.
  *
  * @example
  * ```ts
@@ -27,25 +28,21 @@ export async function validationLoss(model: MSFlowModel, features: FeatureSet | 
   const source = featureSource(features);
   if (source.count < 1) throw new Error('validationLoss: no images');
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`validationLoss: batchSize must be an integer >= 1, got ${batchSize}`);
-  const dims = source.shapes.reduce((n, [h, w, c]) => n + h * w * c, 0);
   let total = 0;
   for (let start = 0; start < source.count; start += batchSize) {
     const indices = Array.from({ length: Math.min(batchSize, source.count - start) }, (_, i) => start + i);
     const batch = await featureBatch(source, indices);
+    let perImage: Tensor | undefined;
     try {
-      const perImage = tidy(() => {
+      perImage = tidy(() => {
         const { z, logDet } = model.forward(batch);
         return nllPerImage(z, logDet);
       });
-      try {
-        for (const v of await perImage.data()) total += v;
-      } finally {
-        perImage.dispose();
-      }
+      for (const v of await perImage.data()) total += v;
     } finally {
-      dispose(batch);
+      dispose([batch, perImage]);
     }
   }
   const loss = total / source.count;
-  return { loss, lossPerDim: lossPerDimension(loss, dims), images: source.count };
+  return { loss, lossPerDim: lossPerDimension(loss, elementsPerImage(source)), images: source.count };
 }
