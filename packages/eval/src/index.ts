@@ -20,6 +20,7 @@ export { lanczos3, lanczosCoefficients, resizeLanczosU8, resizeLanczosF32, type 
 export { resizeNearest, nearestIndices } from './image/nearest.js';
 export { IMAGENET, IMAGENET_MEAN, IMAGENET_STD, normalizeRgb8, normalizeRgbFloat, denormalizeToRgb8, type Normalization } from './image/normalize.js';
 export { preprocessImage, preprocessMask, binaryMask, toImageSize, type ImageSize, type SizeLike, type PreprocessedImage } from './image/preprocess.js';
+export { translateImages, randomShifts, type Shift } from './image/translate.js';
 
 // Datasets
 export type { Label, DatasetEntry, Sample, Batch } from './datasets/types.js';

@@ -32,6 +32,15 @@ export interface TrainConfig {
   /** Maximum global L2 norm of the gradient (clip_grad_norm_). */
   clipNorm: number;
   schedule: ScheduleConfig;
+  /**
+   * Largest random translation of a training image, as a fraction of the input's height and
+   * width (edge pixels repeated into the border), drawn afresh from the seed every meta-epoch;
+   * absent or 0: none, as the paper. Feature extraction applies it (the CLI's training pipeline
+   * re-runs the backbone on shifted images each meta-epoch): the Trainer itself only sees
+   * features. Where test objects sit a few pixels off the training images' placement, the coarse
+   * scales (receptive fields spanning the image, zero-padded) score the placement itself.
+   */
+  translate?: number;
 }
 
 /** Everything that defines an MSFlow model and its training run. */
@@ -118,6 +127,7 @@ export function validateConfig(config: MSFlowConfig): void {
     bad(!posInt(t.metaEpochs) || !posInt(t.subEpochs) || !posInt(t.batchSize), 'train.metaEpochs, subEpochs and batchSize must be positive integers');
     bad(!(t.lr > 0) || !(t.eps > 0) || !(t.clipNorm > 0), 'train.lr, eps and clipNorm must be positive');
     bad(!Array.isArray(t.betas) || t.betas.length !== 2 || !t.betas.every((b) => b >= 0 && b < 1), 'train.betas must be two numbers in [0, 1)');
+    bad(t.translate !== undefined && !(t.translate >= 0 && t.translate < 0.5), `train.translate must be a fraction in [0, 0.5), got ${t.translate}`);
     const s = t.schedule;
     if (!s) problems.push('train.schedule is missing');
     else {

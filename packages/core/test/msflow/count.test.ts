@@ -78,6 +78,9 @@ describe('MSFlow parameter accounting (spec §9.4)', () => {
     expect(() => validateConfig({ ...PAPER_PRESET, blocks: [1, 1], channels: [256, 512, 1023] })).toThrow(ConfigError);
     expect(() => validateConfig({ ...PAPER_PRESET, blocks: [1, 1], channels: [256, 512, 1023] })).toThrow(/blocks must have 3 entries.*channels must be even/);
     expect(() => validateConfig({ ...PAPER_PRESET, condChannels: 6 })).toThrow(/condChannels/);
+    expect(() => validateConfig(presetConfig('paper', { train: { translate: 0.5 } }))).toThrow(/train.translate must be a fraction in \[0, 0.5\), got 0.5/);
+    expect(() => validateConfig(presetConfig('paper', { train: { translate: 0.05 } }))).not.toThrow();
+    expect(PAPER_PRESET.train.translate).toBeUndefined(); // the paper trains on the images as they are
   });
 
   it('merges overrides one level deep into train and its schedule', () => {
