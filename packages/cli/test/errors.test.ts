@@ -42,6 +42,7 @@ describe('bad inputs: one clear line, the right exit code, nothing written', () 
 
   it('bad flag values and unknown flags (exit 2)', async () => {
     oneLine(await msflow(['train', '--data', 'x', '--class', 'y', '--epochs', 'zero'], dir), 2, /--epochs: expected an integer >= 1, got 'zero'/);
+    oneLine(await msflow(['train', '--data', 'x', '--class', 'y', '--translate', '0.6'], dir), 2, /--translate: expected a number in \[0, 0\.49\], got '0\.6'/);
     oneLine(await msflow(['train', '--size', '100', '--data', 'x', '--class', 'y'], dir), 2, /--size: expected N or HxW \(height x width\), each a multiple of 32/);
     oneLine(await msflow(['train', '--preset', 'huge'], dir), 2, /--preset: unknown preset 'huge'/);
     oneLine(await msflow(['train', '--frobnicate'], dir), 2, /unknown option '--frobnicate'/);

@@ -49,6 +49,7 @@ const TRAIN_FLAGS: Record<string, keyof TrainFlags> = {
   '--sub-epochs': 'subEpochs',
   '--batch-size': 'batchSize',
   '--lr': 'lr',
+  '--translate': 'translate',
   '--size': 'size',
   '--val-split': 'valSplit',
   '--feature-cache': 'featureCache',
@@ -61,7 +62,7 @@ const SWITCHES = ['--accuracy'];
 
 /** The usage line errors point to. */
 export const ACCURACY_USAGE =
-  'msflow bench --accuracy --data <root> --class a,b [--kind mvtec|visa|folder] [--preset P] [--size N] [--epochs N] [--sub-epochs N] [--config FILE] [--methods msflow,knn] [--knn-taps 1,2] [--knn-window 3] [--knn-coreset none|random|greedy] [--knn-bank N|0.1] [--knn-sigma 4] [--knn-score map|patches] [--out DIR]';
+  'msflow bench --accuracy --data <root> --class a,b [--kind mvtec|visa|folder] [--preset P] [--size N] [--epochs N] [--sub-epochs N] [--translate F] [--config FILE] [--methods msflow,knn] [--knn-taps 1,2] [--knn-window 3] [--knn-coreset none|random|greedy] [--knn-bank N|0.1] [--knn-sigma 4] [--knn-score map|patches] [--out DIR]';
 
 function ints(value: string, flag: string, min: number): number[] {
   const xs = value.split(',').map((s) => Number(s.trim()));

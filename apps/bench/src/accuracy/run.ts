@@ -27,7 +27,8 @@ function msflowResult(o: TrainOutcome, metaEpochs: number): MethodResult {
     best,
     metaEpochs,
     epochs: o.metrics.history.map((h) => ({ metaEpoch: h.metaEpoch, lossPerDim: h.lossPerDim, ...(Number.isFinite(h.metrics.valLossPerDim) ? { valLossPerDim: h.metrics.valLossPerDim } : {}), metrics: pick(h.metrics) })),
-    timings: { features: o.timings.features ?? 0, train: o.timings.train ?? 0, test: o.timings.evaluate ?? 0 },
+    // Shifted training images (--translate) are backbone time too.
+    timings: { features: (o.timings.features ?? 0) + (o.timings.translate ?? 0), train: o.timings.train ?? 0, test: o.timings.evaluate ?? 0 },
     compute: `${o.trainer}; backbone on ${o.featuresVia}`,
     images: { train: o.images.train, test: o.images.test },
     runDir: o.runDir,
@@ -120,6 +121,7 @@ function report(args: AccuracyArgs, results: MethodResult[], t0: number): Accura
       subEpochs: c.train.subEpochs,
       batchSize: c.train.batchSize,
       lr: c.train.lr,
+      translate: c.train.translate ?? 0,
       topK: c.topK,
       backbone: s.backbone === 'default' ? `default (${c.backbone})` : s.backbone,
       seed: c.seed,

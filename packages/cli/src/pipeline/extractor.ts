@@ -110,10 +110,18 @@ export class FeatureExtractor {
     return new FeatureExtractor(backbone, eagerRunner(backbone), active.info().name, active, size);
   }
 
-  /** Runs every image of `dataset` through the backbone, in order. */
+  /**
+   * Runs every image of `dataset` through the backbone, in order. `transform` may change a
+   * batch's pixels (NHWC, before normalisation) in place; `first` is the batch's first image index.
+   */
   async extract(
     dataset: ImageDataset,
-    options: { batchSize?: number; onProgress?: (done: number, total: number) => void; cache?: { mode: 'auto' | 'memory' | 'disk'; path: string } } = {},
+    options: {
+      batchSize?: number;
+      onProgress?: (done: number, total: number) => void;
+      cache?: { mode: 'auto' | 'memory' | 'disk'; path: string };
+      transform?: (images: Float32Array, first: number, count: number) => void;
+    } = {},
   ): Promise<ExtractedSet> {
     const t0 = performance.now();
     const { height, width } = dataset.size;
@@ -130,6 +138,7 @@ export class FeatureExtractor {
     const { backbone, runner } = this;
     async function* batches(): AsyncGenerator<FeatureSet> {
       for await (const batch of dataset.batches(options.batchSize ?? 8)) {
+        options.transform?.(batch.images, done, batch.size);
         const x = preprocessPixels(batch.images, backbone.preprocess);
         const ys = await runner.run(x, [batch.size, height, width, 3]);
         if (masks && batch.masks) masks.set(batch.masks, done * px);

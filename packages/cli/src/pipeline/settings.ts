@@ -77,6 +77,7 @@ export interface TrainFlags {
   subEpochs?: string | number;
   batchSize?: string | number;
   lr?: string | number;
+  translate?: string | number;
   size?: string | number;
   out?: string;
   valSplit?: string | number;
@@ -91,7 +92,7 @@ export interface TrainFlags {
   model?: ConfigOverrides;
 }
 
-const FILE_KEYS = new Set(['data', 'kind', 'class', 'testDir', 'masks', 'preset', 'backend', 'backbone', 'seed', 'epochs', 'subEpochs', 'batchSize', 'lr', 'size', 'out', 'valSplit', 'quantile', 'eval', 'featureCache', 'trainer', 'executionProviders', 'model']);
+const FILE_KEYS = new Set(['data', 'kind', 'class', 'testDir', 'masks', 'preset', 'backend', 'backbone', 'seed', 'epochs', 'subEpochs', 'batchSize', 'lr', 'translate', 'size', 'out', 'valSplit', 'quantile', 'eval', 'featureCache', 'trainer', 'executionProviders', 'model']);
 
 /**
  * Merges a config file (JSON or YAML, keys as the long flag names in camelCase plus `model` for
@@ -119,6 +120,8 @@ export function resolveTrainSettings(flags: TrainFlags): TrainSettings {
   const batchSize = intFlag(f.batchSize, '--batch-size', 1);
   const lr = numFlag(f.lr, '--lr');
   if (lr !== undefined && !(lr > 0)) throw new UsageError(`--lr: expected a positive number, got '${f.lr}'`);
+  // Below 0.5: a shift of half the image or more leaves edge pixels repeated over most of it.
+  const translate = fractionFlag(f.translate, '--translate', 0, 0.49);
   const seed = intFlag(f.seed, '--seed', 0);
   const model = f.model ?? {};
   if (typeof model !== 'object' || Array.isArray(model)) throw new UsageError(`--config: 'model' must be an object of MSFlow config fields`);
@@ -126,7 +129,7 @@ export function resolveTrainSettings(flags: TrainFlags): TrainSettings {
     ...model,
     ...(size !== undefined ? { inputSize: size } : {}),
     ...(seed !== undefined ? { seed } : {}),
-    train: { ...model.train, metaEpochs, subEpochs, batchSize, lr },
+    train: { ...model.train, metaEpochs, subEpochs, batchSize, lr, translate },
   };
   let config: MSFlowConfig;
   try {

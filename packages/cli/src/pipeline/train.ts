@@ -9,6 +9,7 @@ import { computePaths, type ComputePaths } from './compiled_paths.js';
 import { hasTestSplit, openSplit, type DatasetRef } from './dataset.js';
 import { FeatureExtractor, type ExtractedSet } from './extractor.js';
 import { splitIndices, subsetFeatures } from './features.js';
+import { ShiftedFeatures } from './shifted_features.js';
 import { trainProgress } from './progress.js';
 import { HEADLINE_METRICS, scoreEvaluation, writeEvaluationReport, type ReportFiles } from './report.js';
 import { LazyRunDir } from './run_dir.js';
@@ -101,6 +102,10 @@ export async function trainClass(s: TrainSettings, className: string, ctx: Train
   process.once('exit', () => rmSync(cachePath, { force: true }));
   let t = performance.now();
   const fx = await FeatureExtractor.open(backboneChoice, config);
+  // Translation re-runs the backbone on shifted training images every meta-epoch, so the
+  // extractor stays open until training ends.
+  const translate = config.train.translate ?? 0;
+  let keepExtractor = false;
   let train: ExtractedSet;
   let test: ExtractedSet | undefined;
   try {
@@ -113,8 +118,9 @@ export async function trainClass(s: TrainSettings, className: string, ctx: Train
     train = await fx.extract(trainSet, { onProgress: (d) => bar.tick(d), cache: { mode: s.featureCache, path: cachePath } });
     if (testDs) test = await fx.extract(testDs, { onProgress: (d) => bar.tick(train.features.count + d) });
     bar.end();
+    keepExtractor = translate > 0;
   } finally {
-    await fx.dispose();
+    if (!keepExtractor) await fx.dispose();
   }
   timings.features = seconds(t);
   out.log(`${ref.className}: features of ${train.features.count} training${test ? ` and ${test.features.count} test` : ''} images in ${timings.features.toFixed(1)} s (backbone ${config.backbone} on ${fx.via}; training features in ${train.where === 'disk' ? `a float16 file ${cachePath}` : 'memory'})`);
@@ -136,8 +142,16 @@ export async function trainClass(s: TrainSettings, className: string, ctx: Train
   const run = new LazyRunDir(s.out, ref.className, resumed ? dirname(resumed.paths.weights) : undefined);
   const cli: CliSidecarInfo = { backbone: backboneChoice, dataset: ref, thresholds: {}, split: { valSplit, quantile: q } };
   const save = () => writeCheckpoint(join(run.path(), 'model'), model, { trainer, preset: resumed?.sidecar.preset ?? s.preset, backend: backend.name, cli });
+  let shifted: ShiftedFeatures | undefined;
   try {
     const tc = config.train;
+    if (translate > 0) {
+      process.once('exit', () => shifted?.dispose());
+      const round = Math.min(tc.metaEpochs - 1, Math.floor(trainer.state.subEpoch / tc.subEpochs));
+      const indices = split.validation.length ? split.train : range(train.features.count);
+      shifted = await ShiftedFeatures.open(fx, { dataset: trainSet, indices, fraction: translate, seed: config.seed, cache: { mode: s.featureCache, path: cachePath } }, round);
+      out.log(`${ref.className}: training images shifted by up to ${(translate * 100).toFixed(1)}% of each side, drawn afresh each meta-epoch (${shifted.seconds.toFixed(1)} s of backbone per draw)`);
+    }
     const stepsPerPass = Math.ceil(trainFeatures.count / tc.batchSize);
     const state = trainer.state;
     const progress = trainProgress(out, ref.className, {
@@ -153,7 +167,8 @@ export async function trainClass(s: TrainSettings, className: string, ctx: Train
     let last: { output: EvaluationOutput; evaluation: Evaluation } | undefined;
     let evalSeconds = 0;
     t = performance.now();
-    const result = await trainer.run(trainFeatures, {
+    const firstDraw = shifted?.seconds ?? 0;
+    const result = await trainer.run(shifted ?? trainFeatures, {
       signal: ctx.signal,
       onProgress: async (e) => {
         progress.onEvent(e);
@@ -179,13 +194,16 @@ export async function trainClass(s: TrainSettings, className: string, ctx: Train
             }
           : undefined,
       lowerIsBetter: ['valLossPerDim'],
-      onMetaEpochEnd: async () => {
+      onMetaEpochEnd: async (_, metaEpoch) => {
         await save();
+        if (shifted && metaEpoch + 1 < tc.metaEpochs) await shifted.draw(metaEpoch + 1);
       },
     });
     progress.end();
-    timings.train = seconds(t) - evalSeconds;
+    const augmentSeconds = shifted?.seconds ?? 0;
+    timings.train = seconds(t) - evalSeconds - (augmentSeconds - firstDraw);
     timings.evaluate = evalSeconds;
+    if (shifted) timings.translate = augmentSeconds;
     if (result.status === 'cancelled') {
       const checkpoint = await save();
       return { className: ref.className, status: 'cancelled', runDir: run.path(), checkpoint, metrics: result.metrics, thresholds: {}, images: { train: trainFeatures.count, validation: valFeatures?.count ?? 0, test: test?.features.count ?? 0 }, backend, trainer: trainer.stepper.description, featuresVia: fx.via, timings };
@@ -239,7 +257,10 @@ export async function trainClass(s: TrainSettings, className: string, ctx: Train
       timings,
     };
   } finally {
-    await Promise.all([trainer.dispose(), scoring.dispose()]);
+    shifted?.dispose();
+    await Promise.all([trainer.dispose(), scoring.dispose(), keepExtractor ? fx.dispose() : undefined]);
     model.dispose();
   }
 }
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
