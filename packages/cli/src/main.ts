@@ -39,7 +39,7 @@ function addTrainOptions(cmd: Command): Command {
     .option('--sub-epochs <n>', 'passes over the training set per meta-epoch')
     .option('--batch-size <n>', 'images per step')
     .option('--lr <rate>', 'Adam learning rate')
-    .option('--translate <fraction>', 'largest random shift of a training image, fraction of its height and width, fresh every meta-epoch (0: none; cpu preset 0.05, paper 0)')
+    .option('--translate <fraction>', 'largest random shift of a training image, fraction of its height and width, fresh every meta-epoch (default 0: none; helps tire localise, costs magnetic_tile, see the CLI README)')
     .option('--size <px>', 'input size: N (square) or HxW (height x width, e.g. 288x384), multiples of 32')
     .option('-o, --out <dir>', 'runs root: writes <out>/<class>/<timestamp>/ and moves <out>/<class>/latest (default runs)')
     .option('--val-split <fraction>', 'hold out this fraction of the normal training images for the normal-score threshold (default 0)')
