@@ -145,11 +145,11 @@ export async function trainClass(s: TrainSettings, className: string, ctx: Train
   let shifted: ShiftedFeatures | undefined;
   try {
     const tc = config.train;
-    if (translate > 0) {
+    // A finished checkpoint trains no further: no draw to extract.
+    if (translate > 0 && !trainer.finished) {
       process.once('exit', () => shifted?.dispose());
-      const round = Math.min(tc.metaEpochs - 1, Math.floor(trainer.state.subEpoch / tc.subEpochs));
-      const indices = split.validation.length ? split.train : range(train.features.count);
-      shifted = await ShiftedFeatures.open(fx, { dataset: trainSet, indices, fraction: translate, seed: config.seed, cache: { mode: s.featureCache, path: cachePath } }, round);
+      const round = Math.floor(trainer.state.subEpoch / tc.subEpochs);
+      shifted = await ShiftedFeatures.open(fx, { dataset: trainSet, indices: split.train, fraction: translate, seed: config.seed, cache: { mode: s.featureCache, path: cachePath } }, round);
       out.log(`${ref.className}: training images shifted by up to ${(translate * 100).toFixed(1)}% of each side, drawn afresh each meta-epoch (${shifted.seconds.toFixed(1)} s of backbone per draw)`);
     }
     const stepsPerPass = Math.ceil(trainFeatures.count / tc.batchSize);
@@ -263,4 +263,3 @@ export async function trainClass(s: TrainSettings, className: string, ctx: Train
   }
 }
 
-const range = (n: number) => Array.from({ length: n }, (_, i) => i);
