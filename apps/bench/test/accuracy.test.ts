@@ -62,7 +62,7 @@ function fakeReport(): AccuracyReport {
     seconds: 12.5,
     results: [
       { className: 'tire', method: 'msflow', status: 'completed', last: { imageAuroc: 0.8123, pixelAuroc: 0.95, aupro: 0.7 }, best: { imageAuroc: { value: 0.9, metaEpoch: 2 } }, metaEpochs: 4, epochs: [{ metaEpoch: 0, lossPerDim: -1.2345, valLossPerDim: -1.1, metrics: { imageAuroc: 0.6, pixelAuroc: 0.97, aupro: 0.8 } }, { metaEpoch: 1, lossPerDim: -2.5, metrics: { imageAuroc: 0.8123, pixelAuroc: 0.95, aupro: 0.7 } }], timings: { features: 10, train: 300, test: 20 }, compute: 'traced onnx (cpu, 2 threads)' },
-      { className: 'tire', method: 'knn', status: 'completed', last: { imageAuroc: 0.638, pixelAuroc: 0.9, aupro: 0.5 }, timings: { features: 10, train: 2, test: 5 }, compute: 'kNN, matmul on onnx', details: { taps: [1, 2], grid: [16, 16], dim: 1536, window: 3, bank: 5376, patches: 53760, coreset: 'random', seed: 0, sigma: 4, imageScore: 'map' } },
+      { className: 'tire', method: 'knn', status: 'completed', last: { imageAuroc: 0.638, pixelAuroc: 0.9, aupro: 0.5 }, byType: [{ type: 'cut', images: 27, imageAuroc: 0.61, pixelAuroc: 0.864, anomalousPixels: 671, pixelShare: 0.1987 }, { type: 'hole', images: 27 }], timings: { features: 10, train: 2, test: 5 }, compute: 'kNN, matmul on onnx', details: { taps: [1, 2], grid: [16, 16], dim: 1536, window: 3, bank: 5376, patches: 53760, coreset: 'random', seed: 0, sigma: 4, imageScore: 'map' } },
       { className: 'magnetic_tile', method: 'msflow', status: 'failed', error: 'out of | memory', last: {}, timings: { features: 0, train: 0, test: 0 }, compute: '—' },
       { className: 'magnetic_tile', method: 'knn', status: 'completed', last: { imageAuroc: 0.7, pixelAuroc: 0.8, aupro: 0.4 }, timings: { features: 30, train: 4, test: 9 }, compute: 'kNN, matmul on onnx' },
     ],
@@ -87,6 +87,10 @@ describe('accuracy report', () => {
     expect(md).toContain('| tire | msflow | 1 | -1.234 | -1.100 | 60.0 | 97.0 | 80.0 |');
     expect(md).toContain('| tire | msflow | 2 | -2.500 | — | 81.2 | 95.0 | 70.0 |');
     expect(md).not.toMatch(/\| tire \| knn \| 1 \|/);
+    expect(md).toContain('## Per defect type (last epoch)');
+    expect(md).toContain('| tire | knn | cut | 27 | 61.0 | 86.4 | 19.9 |');
+    expect(md).toContain('| tire | knn | hole | 27 | — | — | — |');
+    expect(md).not.toMatch(/\| tire \| msflow \| cut \|/);
   });
 
   it('writes accuracy.json (the report as is) and accuracy.md', () => {
@@ -129,6 +133,12 @@ describe('accuracy benchmark on a tiny synthetic class', () => {
     expect(only.results[0].details).toMatchObject({ bank: 128, coreset: 'none', dim: 1536 });
     expect(only.results[0].last.imageAuroc).toBeGreaterThanOrEqual(0.9);
     expect(only.results[0].last.pixelAuroc).toBeGreaterThan(0.8);
+    // Per defect type: every synthetic defect folder, against the normal test images.
+    const kinds = only.results[0].byType ?? [];
+    expect(kinds.reduce((n, t) => n + t.images, 0)).toBe(4);
+    expect(kinds.reduce((n, t) => n + (t.pixelShare ?? 0), 0)).toBeCloseTo(1, 9);
+    expect(accuracyMarkdown(only)).toContain('## Per defect type (last epoch)');
+    expect(report.results[0].byType?.map((t) => t.type).sort()).toEqual(kinds.map((t) => t.type).sort());
 
     // A missing class folder fails before any class runs.
     await expect(runAccuracy(parseAccuracyArgs(['--data', join(dir, 'data'), '--class', 'synth_woven,nosuch', '--out', join(dir, 'out3')]), { log: () => {}, out: quietOutput([]) })).rejects.toThrow(/nosuch: folder not found/);

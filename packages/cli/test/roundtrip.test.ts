@@ -73,7 +73,15 @@ describe('synth → train (Ctrl-C, --resume) → info → test → predict → e
     for (const k of ['imageAuroc', 'pixelAuroc', 'aupro']) expect(t.metrics[k]).toBeGreaterThanOrEqual(0);
     expect(t.images).toEqual({ total: 8, anomalous: 4 });
     expect(existsSync(t.files.report)).toBe(true);
-    expect(JSON.parse(readFileSync(t.files.metrics, 'utf8')).schema).toBe('msflow-run-result/1');
+    const saved = JSON.parse(readFileSync(t.files.metrics, 'utf8'));
+    expect(saved.schema).toBe('msflow-run-result/1');
+    // Every defect folder of the test split is a row, against the four normal images.
+    const defects = readdirSync(join(dir, 'data/synth_woven/test')).filter((d) => d !== 'good').sort();
+    expect(t.byType.map((x: { type: string }) => x.type).sort()).toEqual(defects);
+    expect(t.byType.reduce((n: number, x: { images: number }) => n + x.images, 0)).toBe(4);
+    expect(t.byType.reduce((n: number, x: { pixelShare: number }) => n + x.pixelShare, 0)).toBeCloseTo(1, 9);
+    for (const x of t.byType) for (const k of ['imageAuroc', 'pixelAuroc']) expect(x[k]).toBeGreaterThanOrEqual(0);
+    expect(saved.byType).toEqual(t.byType);
     expect(readdirSync(t.files.heatmaps)).toHaveLength(8);
     const sidecar = JSON.parse(readFileSync(join(dir, ckpt, 'model.json'), 'utf8'));
     expect(sidecar.cli.thresholds.f1).toEqual(t.thresholds.f1);

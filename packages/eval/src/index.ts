@@ -48,6 +48,7 @@ export { auproMsflow, numpyArange, type MsflowAuproOptions, type MsflowAuproResu
 export { trapezoidTo, sklearnAuc } from './metrics/trapezoid.js';
 export { floatToKey, keyToFloat, radixSortKeys, radixSortPairs } from './metrics/sort.js';
 export { evaluateAnomalyDetection, type EvaluationInput, type Evaluation } from './metrics/evaluate.js';
+export { metricsByType, type ByTypeInput, type TypeMetrics } from './metrics/by_type.js';
 
 // Visualisation
 export { jet, JET_LUT } from './viz/colormap.js';

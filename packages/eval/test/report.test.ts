@@ -51,6 +51,8 @@ describe('RunResult schema', () => {
     expect(problems.length).toBeGreaterThanOrEqual(5);
     expect((err as Error).message).toMatch(/^r\.json: not a valid run result: schema must be/);
     expect(() => validateRunResult({ ...result('a'), anomalyMaps: { inline: [1, 2], shape: [1, 2, 2] } })).toThrow(/inline must hold/);
+    expect(() => validateRunResult({ ...result('a'), byType: [{ type: 'crack' }] })).toThrow(/byType must be an array/);
+    expect(validateRunResult({ ...result('a'), byType: [{ type: 'crack', images: 3, pixelAuroc: 0.9 }] }).byType?.[0].type).toBe('crack');
   });
 
   it('writes JSON atomically and round-trips maps through safetensors', () => {

@@ -5,12 +5,14 @@
  */
 import { getBackend, resolveBackend, setBackend, type FeatureSet, type FeatureSource } from '@msflow/core';
 import { registerInstalledBackends, type ExtractedSet } from '@msflow/cli';
-import { backendDot, evaluateAnomalyDetection, jsDot, KnnBaseline, type DotProducts, type KnnDescription } from '@msflow/eval';
+import { backendDot, evaluateAnomalyDetection, jsDot, KnnBaseline, type DotProducts, type KnnDescription, type TypeMetrics } from '@msflow/eval';
 import type { KnnSettings } from './args.js';
 
 /** What one kNN run measured. */
 export interface KnnStageResult {
   metrics: Record<string, number>;
+  /** Per defect type, each against the normal test images. */
+  byType?: TypeMetrics[];
   description: KnnDescription;
   /** Seconds: building the bank (patches + coreset), scoring the test set, computing metrics. */
   timings: { fit: number; score: number; metrics: number };
@@ -75,7 +77,7 @@ export async function runKnnStage(train: FeatureSet | FeatureSource, test: Extra
     const scores = await knn.score(test.features);
     const score = (performance.now() - t) / 1000;
     t = performance.now();
-    const evaluation = evaluateAnomalyDetection({ imageScores: scores.imageScores, labels: test.labels, pixelMaps: test.masks ? scores.maps : undefined, masks: test.masks, shape: scores.shape, msflowPro: false });
-    return { metrics: evaluation.metrics, description: knn.description, timings: { fit, score, metrics: (performance.now() - t) / 1000 } };
+    const evaluation = evaluateAnomalyDetection({ imageScores: scores.imageScores, labels: test.labels, pixelMaps: test.masks ? scores.maps : undefined, masks: test.masks, shape: scores.shape, msflowPro: false, types: test.types });
+    return { metrics: evaluation.metrics, ...(evaluation.byType ? { byType: evaluation.byType } : {}), description: knn.description, timings: { fit, score, metrics: (performance.now() - t) / 1000 } };
   });
 }

@@ -2,6 +2,7 @@
  * The accuracy benchmark's report: a JSON document (`msflow-accuracy/1`) and a Markdown table
  * like the paper's, per class and method, with last-epoch and best-epoch numbers kept apart.
  */
+import type { TypeMetrics } from '@msflow/eval';
 import type { MachineInfo } from '../machine.js';
 
 /** The three headline metrics, fractions in [0, 1]. */
@@ -17,6 +18,8 @@ export interface MethodResult {
   error?: string;
   /** Metrics of the final model (MSFlow: after the last meta-epoch). */
   last: MetricValues;
+  /** The final model's image and pixel AUROC per defect type, each against the normal test images. */
+  byType?: TypeMetrics[];
   /**
    * MSFlow only: per metric, the best value over the meta-epochs and its epoch. This is
    * selection on the test set (how MSFlow's paper reports), not a deployable number.
@@ -142,6 +145,21 @@ export function accuracyMarkdown(r: AccuracyReport): string {
     );
     for (const x of withEpochs) {
       for (const e of x.epochs!) lines.push(`| ${cell(x.className)} | ${x.method} | ${e.metaEpoch + 1} | ${e.lossPerDim.toFixed(3)} | ${e.valLossPerDim === undefined ? '—' : e.valLossPerDim.toFixed(3)} | ${pct(e.metrics.imageAuroc)} | ${pct(e.metrics.pixelAuroc)} | ${pct(e.metrics.aupro)} |`);
+    }
+  }
+  const withTypes = r.results.filter((x) => x.byType?.length);
+  if (withTypes.length) {
+    lines.push(
+      '',
+      '## Per defect type (last epoch)',
+      '',
+      'Each defect type\'s images against the normal test images, in %: image AUROC, pixel AUROC over the pixels of those images, and the type\'s share of all anomalous pixels (a type with large masks weighs that much in the pooled pixel AUROC above).',
+      '',
+      '| class | method | type | images | image AUROC | pixel AUROC | pixel share |',
+      '|---|---|---|---:|---:|---:|---:|',
+    );
+    for (const x of withTypes) {
+      for (const t of x.byType!) lines.push(`| ${cell(x.className)} | ${x.method} | ${cell(t.type)} | ${t.images} | ${pct(t.imageAuroc)} | ${pct(t.pixelAuroc)} | ${pct(t.pixelShare)} |`);
     }
   }
   const knn = r.results.find((x) => x.method === 'knn' && x.details);

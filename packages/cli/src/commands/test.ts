@@ -52,6 +52,15 @@ export async function testCommand(out: Output, checkpoint: string, flags: TestFl
   const human = [
     `${r.className}: ${r.images.total} test images (${r.images.anomalous} anomalous), backend ${r.backend.detail}`,
     table(['metric (x100)', 'value'], rows),
+    ...(r.byType?.length
+      ? [
+          'per defect type, each against the normal test images (pixel share: its part of all anomalous pixels):',
+          table(
+            ['type', 'images', 'image AUROC', 'pixel AUROC', 'pixel share'],
+            r.byType.map((x) => [x.type, String(x.images), pct(x.imageAuroc), pct(x.pixelAuroc), pct(x.pixelShare)]),
+          ),
+        ]
+      : []),
     t.f1 ? `image threshold (F1-max ${pct(t.f1.f1)} on the test set): ${t.f1.value.toPrecision(6)}${flags.saveThreshold === false || scales ? '' : ' (stored in the checkpoint)'}` : 'no F1-max threshold (the test set needs normal and anomalous images)',
     `report: ${rel(r.files.report)}`,
     `metrics: ${rel(r.files.metrics)}`,

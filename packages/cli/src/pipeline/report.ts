@@ -19,7 +19,8 @@ export const HEADLINE_METRICS = ['imageAuroc', 'pixelAuroc', 'aupro', 'imageF1Ma
 
 /**
  * Metrics of one evaluation pass (image AUROC, pixel AUROC on the additive map, AUPRO on the
- * multiplicative map, F1-max), as MSFlow computes them.
+ * multiplicative map, F1-max), as MSFlow computes them. `detail` adds the ROC/PRO curves and the
+ * per-defect-type breakdown (the final report's; not needed for every meta-epoch).
  *
  * @example
  * ```ts
@@ -27,7 +28,7 @@ export const HEADLINE_METRICS = ['imageAuroc', 'pixelAuroc', 'aupro', 'imageF1Ma
  * ev.metrics.imageAuroc;
  * ```
  */
-export function scoreEvaluation(output: EvaluationOutput, set: ExtractedSet, curves = false): Evaluation {
+export function scoreEvaluation(output: EvaluationOutput, set: ExtractedSet, detail = false): Evaluation {
   return evaluateAnomalyDetection({
     imageScores: output.imageScores,
     labels: set.labels,
@@ -36,7 +37,8 @@ export function scoreEvaluation(output: EvaluationOutput, set: ExtractedSet, cur
     masks: set.masks,
     shape: output.shape,
     msflowPro: false,
-    curves,
+    curves: detail,
+    ...(detail ? { types: set.types } : {}),
   });
 }
 
@@ -96,6 +98,7 @@ export function writeEvaluationReport(dir: string, r: ReportInput): ReportFiles 
     labels: Array.from(r.set.labels),
     paths: r.set.paths,
     config: r.config,
+    ...(r.evaluation.byType ? { byType: r.evaluation.byType } : {}),
     notes: [...(r.notes ?? []), ...r.evaluation.notes],
   };
   const files: ReportFiles = { metrics: join(dir, 'metrics.json'), report: join(dir, 'report.html') };

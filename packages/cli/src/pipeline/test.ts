@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { evaluate, getBackend, restoreModel } from '@msflow/core';
+import type { TypeMetrics } from '@msflow/eval';
 import { UsageError } from '../util/errors.js';
 import type { Output } from '../util/output.js';
 import { readCheckpoint, updateCliInfo, type CheckpointPaths } from './checkpoint.js';
@@ -35,6 +36,8 @@ export interface TestOutcome {
   className: string;
   checkpoint: CheckpointPaths;
   metrics: Record<string, number>;
+  /** The metrics per defect type, each against the normal test images. */
+  byType?: TypeMetrics[];
   thresholds: Thresholds;
   files: ReportFiles;
   images: { total: number; anomalous: number };
@@ -127,6 +130,7 @@ export async function testCheckpoint(o: TestOptions, out: Output): Promise<TestO
     className: ref.className,
     checkpoint: ckpt.paths,
     metrics: evaluation.metrics,
+    ...(evaluation.byType ? { byType: evaluation.byType } : {}),
     thresholds,
     files,
     images: { total: set.labels.length, anomalous: set.labels.reduce((n, l) => n + l, 0) },

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { getBackend, MSFlowModel, restoreModel, restoreTrainer, Trainer, validationLoss, type EvaluationOutput, type FeatureSet, type FeatureSource, type MSFlowConfig, type TrainingMetrics } from '@msflow/core';
-import type { Evaluation } from '@msflow/eval';
+import type { Evaluation, TypeMetrics } from '@msflow/eval';
 import { CliError, UsageError } from '../util/errors.js';
 import type { Output } from '../util/output.js';
 import { readCheckpoint, writeCheckpoint, type CheckpointPaths, type CliSidecarInfo } from './checkpoint.js';
@@ -26,6 +26,8 @@ export interface TrainOutcome {
   metrics: TrainingMetrics;
   /** Metrics of the final model on the test split (= the last meta-epoch's). */
   final?: Record<string, number>;
+  /** The final model's metrics per defect type, each against the normal test images. */
+  finalByType?: TypeMetrics[];
   thresholds: Thresholds;
   report?: ReportFiles;
   images: { train: number; validation: number; test: number };
@@ -224,9 +226,11 @@ export async function trainClass(s: TrainSettings, className: string, ctx: Train
     const checkpoint = await save();
     let report: ReportFiles | undefined;
     let final: Record<string, number> | undefined;
+    let finalByType: TypeMetrics[] | undefined;
     if (last && test) {
       const evaluation = scoreEvaluation(last.output, test, true);
       final = evaluation.metrics;
+      finalByType = evaluation.byType;
       timings.total = seconds(t0);
       report = writeEvaluationReport(run.path(), {
         datasetName: ref.kind,
@@ -248,6 +252,7 @@ export async function trainClass(s: TrainSettings, className: string, ctx: Train
       checkpoint,
       metrics: trainer.state.metrics,
       final,
+      ...(finalByType ? { finalByType } : {}),
       thresholds: cli.thresholds,
       report,
       images: { train: trainFeatures.count, validation: valFeatures?.count ?? 0, test: test?.features.count ?? 0 },

@@ -4,6 +4,7 @@
  * map for pixel AUROC and its multiplicative map for PRO, spec §6).
  */
 import { aupro, type MapShape } from './aupro.js';
+import { metricsByType, type TypeMetrics } from './by_type.js';
 import { auproMsflow } from './aupro_msflow.js';
 import { f1Max } from './f1.js';
 import type { LabelInput, ScoreArray, ScoreInput } from './inputs.js';
@@ -29,6 +30,12 @@ export interface EvaluationInput {
   pixelF1?: boolean;
   /** Return curves for plotting (default false). */
   curves?: boolean;
+  /**
+   * Defect type of each image (`good` for normal ones): adds {@link Evaluation.byType}, each
+   * type against the normal images (pixel AUROC needs `pixelMaps` as one Float32Array and the
+   * masks as one Uint8Array).
+   */
+  types?: readonly string[];
 }
 
 /** Output of {@link evaluateAnomalyDetection}. */
@@ -42,6 +49,8 @@ export interface Evaluation {
   timings: Record<string, number>;
   /** Metrics that could not be computed, and why. */
   notes: string[];
+  /** Per defect type, when `types` was given. */
+  byType?: TypeMetrics[];
 }
 
 /**
@@ -126,5 +135,12 @@ export function evaluateAnomalyDetection(input: EvaluationInput): Evaluation {
   } else if (proMaps && input.masks) notes.push('PRO metrics: no map shape given');
   const out: Evaluation = { metrics, thresholds, timings, notes };
   if (input.curves) out.curves = curves;
+  if (input.types) {
+    const flat = input.pixelMaps instanceof Float32Array && input.masks instanceof Uint8Array;
+    const byType = timed('byType', () =>
+      metricsByType({ imageScores: input.imageScores, labels, types: input.types!, ...(flat ? { pixelMaps: input.pixelMaps as Float32Array, masks: input.masks as Uint8Array } : {}) }),
+    );
+    if (byType) out.byType = byType;
+  }
   return out;
 }

@@ -10,6 +10,8 @@ import { proSvg, rocSvg } from '../viz/svg.js';
 import { METRIC_LABELS } from './compare.js';
 import type { RunResult } from './run_result.js';
 
+const pct = (v: number | undefined): number | undefined => (v === undefined ? undefined : v * 100);
+
 /** Visual extras of a run report. */
 export interface RunVisuals {
   imageRoc?: Pick<RocCurve, 'fpr' | 'tpr'>;
@@ -46,6 +48,15 @@ export function buildRunReport(result: RunResult, visuals: RunVisuals = {}): Htm
       title: 'Metrics (×100)',
       tables: [
         { headers, rows },
+        ...(result.byType?.length
+          ? [
+              {
+                caption: 'Per defect type, each against the normal test images (×100; pixel share: the type\'s part of all anomalous pixels)',
+                headers: ['type', 'images', 'image AUROC', 'pixel AUROC', 'pixel share'],
+                rows: result.byType.map((t) => [t.type, String(t.images), pct(t.imageAuroc), pct(t.pixelAuroc), pct(t.pixelShare)]),
+              },
+            ]
+          : []),
         { caption: 'Timings (seconds)', headers: ['stage', 'seconds'], rows: Object.entries(result.timings).map(([k, v]) => [k, v]), digits: 3 },
       ],
       text: result.best ? ['"last" is the final epoch; "best over epochs" is the maximum of each metric over the evaluated epochs (test-set selection, as in the MSFlow paper).'] : [],

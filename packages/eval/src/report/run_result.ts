@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { writeFileAtomicSync } from '../io/atomic.js';
+import type { TypeMetrics } from '../metrics/by_type.js';
 
 /** Schema identifier stored in every result. */
 export const RUN_RESULT_SCHEMA = 'msflow-run-result/1';
@@ -54,6 +55,8 @@ export interface RunResult {
   labels?: number[];
   paths?: string[];
   anomalyMaps?: AnomalyMapsRef;
+  /** Final metrics per defect type, each against the normal test images. */
+  byType?: TypeMetrics[];
   config?: Record<string, unknown>;
   notes?: string[];
 }
@@ -96,6 +99,9 @@ export function validateRunResult(value: unknown, source = 'run result'): RunRes
   for (const k of ['imageScores', 'labels'] as const) if (v[k] !== undefined && !isNumArray(v[k])) p.push(`${k} must be an array of numbers`);
   if (v.paths !== undefined && !(Array.isArray(v.paths) && v.paths.every((x) => typeof x === 'string'))) p.push('paths must be an array of strings');
   if (Array.isArray(v.imageScores) && Array.isArray(v.labels) && v.imageScores.length !== v.labels.length) p.push('imageScores and labels differ in length');
+  if (v.byType !== undefined && !(Array.isArray(v.byType) && v.byType.every((t) => isObj(t) && typeof t.type === 'string' && typeof t.images === 'number'))) {
+    p.push('byType must be an array of { type, images, ... } objects');
+  }
   if (v.anomalyMaps !== undefined) {
     const m = v.anomalyMaps;
     if (!isObj(m) || !isShape(m.shape)) p.push('anomalyMaps.shape must be [images, height, width]');
