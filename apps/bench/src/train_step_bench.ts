@@ -1,5 +1,5 @@
 import { MSFlowModel, Rng, Trainer, latentShapes, presetConfig, reshape, resolveBackend, setBackend, trainStepProgram, type FeatureSet, type FeatureSource, type MSFlowConfig, type Tensor } from '@msflow/core';
-import { registerInstalledBackends } from '@msflow/cli';
+import { registerInstalledBackends } from '@msflow/detector';
 import { compileOnnx, countFlops, createOnnxEagerBackend, TracedTrainStep, type OnnxBackend } from '@msflow/backend-onnx';
 import { describeMachine, type MachineInfo } from './machine.js';
 import { measure, summarize, type Timing } from './stats.js';

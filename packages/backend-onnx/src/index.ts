@@ -38,6 +38,7 @@ export type { GraphSpec, NodeSpec, Initializer, AttrValue, ValueInfo, Dim } from
 export { kernelModel } from './backend/eager.js';
 export { msflowInferenceFn, featureExtractorFn, type MSFlowInferenceOptions } from './msflow/pipeline.js';
 export { exportMSFlowOnnx, type MSFlowExportOptions } from './msflow/export_msflow.js';
+export { rgb8Interface } from './msflow/rgb8_interface.js';
 export { countFlops, kernelFlops } from './flops.js';
 export { TracedTrainStep, tracedTrainStepper, type TracedTrainStepOptions, type TracedStepTimings } from './train/traced_step.js';
 export { checkExecutionProviders, executionProviders, type ExecutionProviderInfo } from './runtime/providers.js';

@@ -112,12 +112,14 @@ export function buildProgram(): Command {
 
   program
     .command('export')
-    .description('export backbone + flows + scoring as one ONNX model: image [N,3,H,W] in; anomaly_map, score, label out')
+    .description('export backbone + preprocessing + flows + scoring as one ONNX model: image uint8 RGB [N,H,W,3] in; score, label, map out; --triton adds a Triton model repository')
     .argument('<checkpoint>', 'model.safetensors, its .json, a run folder or runs/<class>')
     .argument('<output>', 'the .onnx file to write')
     .option('-t, --threshold <value>', 'label threshold baked in: a number, f1, quantile, auto (default) or none')
-    .addOption(new Option('--map <kind>', 'anomaly_map: add (additive, default) or mul (multiplicative)').choices(['add', 'mul']))
-    .addHelpText('after', examples(['msflow export runs/bottle/latest bottle.onnx', 'msflow export runs/bottle/latest bottle.onnx --threshold 0.4 --map mul']))
+    .addOption(new Option('--map <kind>', 'map: add (additive, default) or mul (multiplicative)').choices(['add', 'mul']))
+    .option('--triton <dir>', 'also write a Triton Inference Server model repository entry: <dir>/<name>/config.pbtxt and <dir>/<name>/1/model.onnx')
+    .option('--name <name>', 'the model name in the Triton repository (default: the output file name)')
+    .addHelpText('after', examples(['msflow export runs/bottle/latest bottle.onnx', 'msflow export runs/bottle/latest bottle.onnx --threshold 0.4 --map mul', 'msflow export runs/bottle/latest bottle.onnx --triton model_repository']))
     .action(lazy(async () => (await import('./commands/export.js')).exportCommand));
 
   program

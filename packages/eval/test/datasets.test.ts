@@ -50,7 +50,8 @@ describe('MVTec layout', () => {
       const g = mv.data.test[i];
       expect(s.type).toBe(g.type);
       expect(s.image.length).toBe(48 * 48 * 3);
-      expect([...s.image]).toEqual([...normalizeRgb8(g.image.data as Uint8Array, 3)]);
+      // Datasets yield RGB in [0, 1] unless told to normalise: the backbone normalises its own input.
+      expect([...s.image]).toEqual([...normalizeRgb8(g.image.data as Uint8Array, 3, null)]);
       expect([...s.mask!]).toEqual([...g.mask]);
       expect([...s.rgb!]).toEqual([...g.image.data]);
       expect(s.originalSize).toEqual({ height: 48, width: 48 });

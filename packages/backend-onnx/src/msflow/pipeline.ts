@@ -1,4 +1,4 @@
-import { scoreLatents, step, sub, transpose, type Backbone, type MSFlowModel, type Tensor } from '@msflow/core';
+import { mul, normalizeInput, scoreLatents, step, sub, transpose, type Backbone, type MSFlowModel, type Tensor } from '@msflow/core';
 
 /** Options of {@link msflowInferenceFn}. */
 export interface MSFlowInferenceOptions {
@@ -18,6 +18,11 @@ export interface MSFlowInferenceOptions {
   readonly map?: 'add' | 'mul';
   /** Input layout: `nchw` (default, the usual export interface) or `nhwc` (core's layout). */
   readonly layout?: 'nchw' | 'nhwc';
+  /**
+   * What the input holds: `normalised` (default: the backbone's normalisation already applied)
+   * or `pixels` (RGB in [0, 255]: the backbone's preprocessing runs inside the graph).
+   */
+  readonly input?: 'normalised' | 'pixels';
 }
 
 /**
@@ -35,9 +40,10 @@ export interface MSFlowInferenceOptions {
  * ```
  */
 export function msflowInferenceFn(options: MSFlowInferenceOptions): (image: Tensor) => Record<string, Tensor> {
-  const { backbone, model, threshold, map = 'add', layout = 'nchw' } = options;
+  const { backbone, model, threshold, map = 'add', layout = 'nchw', input = 'normalised' } = options;
   return (image) => {
-    const x = layout === 'nchw' ? transpose(image, [0, 2, 3, 1]) : image;
+    const nhwc = layout === 'nchw' ? transpose(image, [0, 2, 3, 1]) : image;
+    const x = input === 'pixels' ? normalizeInput(mul(nhwc, 1 / 255), backbone.preprocess) : nhwc;
     const { z } = model.forward(backbone.extract(x));
     const maps = scoreLatents(z, model.config.inputSize, model.config.topK, model.config.mapScales);
     const out: Record<string, Tensor> = { anomaly_map: map === 'add' ? maps.add : maps.mul, score: maps.imageScores };

@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { useBackend, DATASET_KINDS } from '@msflow/detector';
+import { DATASET_KINDS } from '@msflow/detector';
 import { choiceFlag, UsageError } from '../util/errors.js';
 import { table, type Output } from '../util/output.js';
 import { pct } from '../pipeline/progress.js';
@@ -34,9 +34,8 @@ export function mapScalesFlag(value: string | undefined): number[] | 'all' | und
 export async function testCommand(out: Output, checkpoint: string, flags: TestFlags): Promise<void> {
   const kind = choiceFlag(flags.kind, '--kind', DATASET_KINDS);
   const scales = mapScalesFlag(flags.mapScales);
-  await useBackend(flags.backend);
   const r = await testCheckpoint(
-    { checkpoint, data: flags.data, kind, className: flags.class, testDir: flags.testDir, masksDir: flags.masks, out: flags.out, saveThreshold: flags.saveThreshold, heatmaps: flags.heatmaps, mapScales: scales },
+    { checkpoint, backend: flags.backend, data: flags.data, kind, className: flags.class, testDir: flags.testDir, masksDir: flags.masks, out: flags.out, saveThreshold: flags.saveThreshold, heatmaps: flags.heatmaps, mapScales: scales },
     out,
   );
   const m = r.metrics;

@@ -1,9 +1,7 @@
 import { basename, join, resolve } from 'node:path';
-import { evaluate, restoreModel } from '@msflow/core';
 import { heatmapOverlay, writeRgbPng } from '@msflow/eval';
-import { CliError } from '../util/errors.js';
+import { Detector, type PlanOptions, type ThresholdMode } from '@msflow/detector';
 import type { Output } from '../util/output.js';
-import { readCheckpoint, imagesDataset, FeatureExtractor, pickThreshold, type ThresholdMode } from '@msflow/detector';
 
 /** One scored image. */
 export interface Prediction {
@@ -16,7 +14,7 @@ export interface Prediction {
 }
 
 /** Options of {@link predictImages}. */
-export interface PredictOptions {
+export interface PredictOptions extends PlanOptions {
   checkpoint: string;
   inputs: readonly string[];
   /** A number, or which stored threshold (default `auto`: F1-max if stored, else the quantile). */
@@ -26,8 +24,8 @@ export interface PredictOptions {
 }
 
 /**
- * Scores image files with a checkpoint: per-image score, a label from the stored (or given)
- * threshold, and optionally heatmap overlays.
+ * `msflow predict` as a shell over `Detector.predict`: per-image score, a label from the stored
+ * (or given) threshold, and optionally heatmap overlays.
  *
  * @example
  * ```ts
@@ -35,44 +33,26 @@ export interface PredictOptions {
  * ```
  */
 export async function predictImages(o: PredictOptions, out: Output): Promise<{ predictions: Prediction[]; threshold?: { value: number; from: string } }> {
-  const ckpt = readCheckpoint(o.checkpoint);
-  const config = ckpt.sidecar.config;
-  const threshold = pickThreshold(ckpt.sidecar.cli?.thresholds ?? {}, o.threshold ?? 'auto');
-  if (!threshold && o.threshold !== undefined && o.threshold !== 'auto') {
-    throw new CliError(`--threshold ${o.threshold}: ${ckpt.paths.sidecar} holds no such threshold (run msflow test on a labelled set, or pass a number)`);
-  }
-  const ds = imagesDataset(o.inputs, { size: config.inputSize, keepRgb: o.mapsDir !== undefined });
-  const fx = await FeatureExtractor.open(ckpt.sidecar.cli?.backbone ?? 'default', config);
-  let set;
+  const d = await Detector.load(o.checkpoint, o);
   try {
-    const bar = out.progress('features', ds.length);
-    set = await fx.extract(ds, { onProgress: (d) => bar.tick(d) });
-    bar.end();
+    const threshold = d.threshold(o.threshold ?? 'auto');
+    const plan = d.planSummary;
+    out.log(`plan: backbone on ${plan.features.runs}; scoring ${plan.scoring.traced ? 'traced' : 'eager'} on ${plan.scoring.runs}`);
+    const results = await d.predict(o.inputs, { threshold: o.threshold, rgb: o.mapsDir !== undefined });
+    const used = new Set<string>();
+    const predictions = results.map((r): Prediction => {
+      const p: Prediction = { file: r.source, score: r.score, label: r.label };
+      if (o.mapsDir && r.rgb) {
+        let name = basename(r.source).replace(/\.[^.]+$/, '');
+        while (used.has(name)) name += '_';
+        used.add(name);
+        p.map = join(resolve(o.mapsDir), `${name}.png`);
+        writeRgbPng(p.map, heatmapOverlay({ width: r.map.width, height: r.map.height, data: r.rgb }, r.map.data));
+      }
+      return p;
+    });
+    return { predictions, ...(threshold ? { threshold } : {}) };
   } finally {
-    await fx.dispose();
+    await d.dispose();
   }
-  const model = restoreModel(ckpt);
-  let output;
-  try {
-    output = await evaluate(model, set.features, { maps: o.mapsDir !== undefined });
-  } finally {
-    model.dispose();
-  }
-  const { height, width } = output.shape;
-  const px = height * width;
-  const used = new Set<string>();
-  const predictions = set.paths.map((file, i): Prediction => {
-    const score = output.imageScores[i];
-    const p: Prediction = { file, score, label: threshold ? (score >= threshold.value ? 1 : 0) : null };
-    if (o.mapsDir && output.addMaps && set.rgb) {
-      let name = basename(file).replace(/\.[^.]+$/, '');
-      while (used.has(name)) name += '_';
-      used.add(name);
-      p.map = join(resolve(o.mapsDir), `${name}.png`);
-      const image = { width, height, data: set.rgb.subarray(i * px * 3, (i + 1) * px * 3) };
-      writeRgbPng(p.map, heatmapOverlay(image, output.addMaps.subarray(i * px, (i + 1) * px)));
-    }
-    return p;
-  });
-  return { predictions, threshold };
 }

@@ -1,13 +1,11 @@
 import { dirname, resolve } from 'node:path';
-import { evaluate, getBackend, restoreModel } from '@msflow/core';
 import type { TypeMetrics } from '@msflow/eval';
+import { Detector, updateCliInfo, writeEvaluationReport, type CheckpointPaths, type DatasetKind, type DatasetRef, type PlanOptions, type PlanSummary, type ReportFiles, type Thresholds } from '@msflow/detector';
 import { UsageError } from '../util/errors.js';
 import type { Output } from '../util/output.js';
-import { readCheckpoint, updateCliInfo, type CheckpointPaths, openSplit, type DatasetKind, type DatasetRef, FeatureExtractor, f1Threshold, type Thresholds } from '@msflow/detector';
-import { scoreEvaluation, writeEvaluationReport, type ReportFiles } from './report.js';
 
 /** Options of {@link testCheckpoint}. */
-export interface TestOptions {
+export interface TestOptions extends PlanOptions {
   checkpoint: string;
   /** Dataset; absent fields come from the checkpoint's record. */
   data?: string;
@@ -39,100 +37,74 @@ export interface TestOutcome {
   files: ReportFiles;
   images: { total: number; anomalous: number };
   backend: { name: string; detail: string };
+  plan: PlanSummary;
   featuresVia: string;
   timings: Record<string, number>;
 }
 
-/**
- * Scores a checkpoint on a test split on the active backend: metrics (image AUROC, pixel AUROC,
- * AUPRO, F1-max), the F1-max image threshold (stored in the checkpoint sidecar), and the report
- * files.
- *
- * @example
- * ```ts
- * await useBackend('auto');
- * const r = await testCheckpoint({ checkpoint: 'runs/bottle/latest' }, out);
- * ```
- */
-export async function testCheckpoint(o: TestOptions, out: Output): Promise<TestOutcome> {
-  const t0 = performance.now();
-  const ckpt = readCheckpoint(o.checkpoint);
-  const recorded = ckpt.sidecar.cli?.dataset;
+/** The test split to score: from the flags, else the one the checkpoint recorded. */
+function testRef(o: TestOptions, recorded: DatasetRef | undefined): DatasetRef {
   let ref: DatasetRef;
   if (o.data) ref = { kind: o.kind ?? recorded?.kind ?? 'mvtec', root: resolve(o.data), className: o.className ?? recorded?.className ?? '', testDir: o.testDir, masksDir: o.masksDir };
   else if (recorded) ref = { ...recorded, ...(o.className ? { className: o.className } : {}), ...(o.testDir ? { testDir: resolve(o.testDir) } : {}) };
   else throw new UsageError('--data: required (the checkpoint does not record its dataset)');
   if (!ref.className && ref.kind !== 'folder') throw new UsageError('--class: required with --data');
-  const config = ckpt.sidecar.config;
-  if (o.mapScales === 'all') delete config.mapScales;
-  else if (o.mapScales) {
-    const n = config.channels.length;
-    const bad = o.mapScales.find((l) => l >= n);
-    if (bad !== undefined) throw new UsageError(`--map-scales: ${ckpt.paths.sidecar} has ${n} scales (0-${n - 1}), got ${bad}`);
-    config.mapScales = o.mapScales;
-  }
-  const ds = openSplit(ref, 'test', { size: config.inputSize, keepRgb: true });
-  const timings: Record<string, number> = {};
-  let t = performance.now();
-  const fx = await FeatureExtractor.open(ckpt.sidecar.cli?.backbone ?? 'default', config);
-  let set;
+  return ref;
+}
+
+/**
+ * `msflow test` as a shell over `Detector.evaluate`: metrics (image AUROC, pixel AUROC, AUPRO,
+ * F1-max), the F1-max image threshold (stored in the checkpoint sidecar), and the report files.
+ *
+ * @example
+ * ```ts
+ * const r = await testCheckpoint({ checkpoint: 'runs/bottle/latest' }, out);
+ * ```
+ */
+export async function testCheckpoint(o: TestOptions, out: Output): Promise<TestOutcome> {
+  const t0 = performance.now();
+  const d = await Detector.load(o.checkpoint, o);
   try {
-    const spec = fx.backbone.spec;
-    if (spec.id !== config.backbone || spec.padMode !== config.backbonePadding) {
-      throw new UsageError(`--backbone: ${ckpt.paths.sidecar} was trained on ${config.backbone}/${config.backbonePadding} features, the backbone gives ${spec.id}/${spec.padMode}`);
+    const ref = testRef(o, d.info.dataset);
+    const plan = d.planSummary;
+    out.log(`${ref.className}: plan: backbone on ${plan.features.runs}; scoring ${plan.scoring.traced ? 'traced' : 'eager'} on ${plan.scoring.runs}`);
+    let bar: ReturnType<Output['progress']> | undefined;
+    const r = await d.evaluate(ref, { onProgress: (done, total) => (bar ??= out.progress(`test ${ref.className}`, total)).tick(done) });
+    bar?.end();
+    const thresholds: Thresholds = { ...d.thresholds };
+    if (r.f1) {
+      thresholds.f1 = r.f1;
+      const f1 = r.f1;
+      if (o.saveThreshold !== false && !o.mapScales) updateCliInfo(d.checkpoint!, (cli) => ({ ...cli, thresholds: { ...cli.thresholds, f1 } }));
     }
-    const bar = out.progress(`features ${ref.className}`, ds.length);
-    set = await fx.extract(ds, { onProgress: (d) => bar.tick(d) });
-    bar.end();
+    const timings = { features: r.seconds.features, inference: r.seconds.scoring, metrics: r.seconds.metrics, total: (performance.now() - t0) / 1000 };
+    const dir = o.out ? resolve(o.out) : resolve(dirname(d.checkpoint!.weights), 'test');
+    const files = writeEvaluationReport(dir, {
+      datasetName: ref.kind,
+      className: ref.className,
+      set: r.set,
+      output: r.output,
+      evaluation: r.evaluation,
+      backend: plan.backend,
+      plan,
+      timings,
+      config: d.config as unknown as Record<string, unknown>,
+      heatmaps: o.heatmaps,
+    });
+    return {
+      className: ref.className,
+      checkpoint: d.checkpoint!,
+      metrics: r.metrics,
+      ...(r.byType ? { byType: r.byType } : {}),
+      thresholds,
+      files,
+      images: { total: r.set.labels.length, anomalous: r.set.labels.reduce((n, l) => n + l, 0) },
+      backend: plan.backend,
+      plan,
+      featuresVia: plan.features.runs,
+      timings,
+    };
   } finally {
-    await fx.dispose();
+    await d.dispose();
   }
-  timings.features = (performance.now() - t) / 1000;
-  t = performance.now();
-  const model = restoreModel(ckpt);
-  let output;
-  try {
-    const bar = out.progress(`test ${ref.className}`, ds.length);
-    output = await evaluate(model, set.features, { onProgress: (d) => bar.tick(d) });
-    bar.end();
-  } finally {
-    model.dispose();
-  }
-  timings.inference = (performance.now() - t) / 1000;
-  t = performance.now();
-  const evaluation = scoreEvaluation(output, set, true);
-  timings.metrics = (performance.now() - t) / 1000;
-  const thresholds: Thresholds = { ...(ckpt.sidecar.cli?.thresholds ?? {}) };
-  const f1 = f1Threshold(output.imageScores, set.labels, 'test');
-  if (f1) {
-    thresholds.f1 = f1;
-    if (o.saveThreshold !== false && !o.mapScales) updateCliInfo(ckpt.paths, (cli) => ({ ...cli, thresholds: { ...cli.thresholds, f1 } }));
-  }
-  const info = getBackend().info();
-  const backend = { name: info.name, detail: info.detail.split(';')[0] };
-  timings.total = (performance.now() - t0) / 1000;
-  const dir = o.out ? resolve(o.out) : resolve(dirname(ckpt.paths.weights), 'test');
-  const files = writeEvaluationReport(dir, {
-    datasetName: ref.kind,
-    className: ref.className,
-    set,
-    output,
-    evaluation,
-    backend: { name: backend.name, detail: backend.detail },
-    timings,
-    config: config as unknown as Record<string, unknown>,
-    heatmaps: o.heatmaps,
-  });
-  return {
-    className: ref.className,
-    checkpoint: ckpt.paths,
-    metrics: evaluation.metrics,
-    ...(evaluation.byType ? { byType: evaluation.byType } : {}),
-    thresholds,
-    files,
-    images: { total: set.labels.length, anomalous: set.labels.reduce((n, l) => n + l, 0) },
-    backend: { name: backend.name, detail: backend.detail },
-    featuresVia: fx.via,
-    timings,
-  };
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { architecture, encodeSafetensors, type NamedArray, type Preprocess } from '@msflow/core';
 import { DEFAULT_BACKBONE, defaultBackboneFile, loadBackboneWeights } from '@msflow/eval';
-import { readCheckpoint, exportCheckpoint, pickThreshold } from '@msflow/detector';
+import { Detector, pickThreshold, readCheckpoint } from '@msflow/detector';
 
 /**
  * What `msflow serve` tells the page at `/api/model` (the page's `ServedManifest` reads it):
@@ -64,10 +64,12 @@ export async function prepareWebModel(checkpoint: string): Promise<WebModel> {
   files.set('api/model.json', { bytes: readFileSync(ckpt.paths.sidecar), type: 'application/json' });
   files.set('api/model.safetensors', { bytes: readFileSync(ckpt.paths.weights), type: 'application/octet-stream' });
   const tmp = mkdtempSync(join(tmpdir(), 'msflow-serve-'));
+  const detector = await Detector.load(checkpoint);
   try {
-    await exportCheckpoint({ checkpoint, output: join(tmp, 'model.onnx') });
+    await detector.export(join(tmp, 'model.onnx'));
     files.set('api/model.onnx', { bytes: readFileSync(join(tmp, 'model.onnx')), type: 'application/octet-stream' });
   } finally {
+    await detector.dispose();
     rmSync(tmp, { recursive: true, force: true });
   }
   let backbone: WebManifest['backbone'];

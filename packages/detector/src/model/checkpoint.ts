@@ -56,7 +56,7 @@ export function checkpointPaths(arg: string): CheckpointPaths {
   else stem = arg;
   const paths = { weights: `${stem}.safetensors`, sidecar: `${stem}.json` };
   for (const p of [paths.weights, paths.sidecar]) {
-    if (!existsSync(p)) throw new DetectorError(`${p}: checkpoint file does not exist (expected ${CHECKPOINT_STEM}.safetensors and ${CHECKPOINT_STEM}.json from msflow train)`);
+    if (!existsSync(p)) throw new DetectorError(`${p}: checkpoint file does not exist (expected ${CHECKPOINT_STEM}.safetensors and ${CHECKPOINT_STEM}.json, as Detector.save and msflow train write them)`);
   }
   return paths;
 }

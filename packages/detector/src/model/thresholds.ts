@@ -1,4 +1,4 @@
-import { f1Max } from '@msflow/eval';
+import { f1Max } from '@msflow/eval/browser';
 
 /**
  * Image-score thresholds stored in the checkpoint sidecar. `predict` labels an image anomalous
