@@ -42,4 +42,4 @@ export { rgb8Interface } from './msflow/rgb8_interface.js';
 export { countFlops, kernelFlops } from './flops.js';
 export { TracedTrainStep, tracedTrainStepper, type TracedTrainStepOptions, type TracedStepTimings } from './train/traced_step.js';
 export { checkExecutionProviders, executionProviders, type ExecutionProviderInfo } from './runtime/providers.js';
-export { TracedScorer, type TracedScorerOptions } from './train/traced_scorer.js';
+export { TracedScorer, type GraphParamStore, type TracedScorerOptions } from './train/traced_scorer.js';

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { evaluate, resolveBackend, type Backend, type EvaluateOptions, type EvaluationOutput, type FeatureSet, type FeatureSource, type MSFlowConfig, type MSFlowModel, type TrainStepperFactory } from '@msflow/core';
+import { evaluate, resolveBackend, type Backend, type EvaluateOptions, type EvaluationOutput, type FeatureSet, type FeatureSource, type MSFlowConfig, type MSFlowModel, type Trainer, type TrainStepperFactory } from '@msflow/core';
 import type * as OnnxNamespace from '@msflow/backend-onnx';
 import { FeatureExtractor } from '../backbone/extractor.js';
 import type { BackboneChoice } from '../backbone/backbone.js';
@@ -172,10 +172,14 @@ export class ExecutionPlan {
     return this.traced?.module.tracedTrainStepper({ executionProviders: this.traced.providers });
   }
 
-  /** Test-time scoring of `model` on the planned path. */
-  scoring(model: MSFlowModel): Scoring {
+  /**
+   * Test-time scoring of `model` on the planned path. With the run's `trainer`, traced scoring
+   * reads the traced trainer's parameter store directly (no copy through the model's backend).
+   */
+  scoring(model: MSFlowModel, trainer?: Trainer): Scoring {
     if (!this.traced) return { evaluate: (f, o) => onBackend(this.backend, () => evaluate(model, f, o)), dispose: async () => {} };
-    const scorer = new this.traced.module.TracedScorer(model, { executionProviders: this.traced.providers });
+    const store = trainer && 'graphParams' in trainer.stepper ? (trainer.stepper as unknown as OnnxNamespace.GraphParamStore) : undefined;
+    const scorer = new this.traced.module.TracedScorer(model, { executionProviders: this.traced.providers, ...(store ? { params: store } : {}) });
     return { evaluate: (f, o) => evaluate(model, f, { ...o, scorer: scorer.scorer }), dispose: () => scorer.dispose() };
   }
 

@@ -177,7 +177,8 @@ export async function fitParts(request: FitRequest, hooks: FitHooks = {}): Promi
 
   const model = onBackend(plan.backend, () => (resume ? restoreModel(resume) : MSFlowModel.create(config)));
   const trainer = onBackend(plan.backend, () => (resume ? restoreTrainer(model, resume, { stepper: plan.stepper }) : new Trainer(model, undefined, { stepper: plan.stepper })));
-  const scoring = plan.scoring(model);
+  // Traced scoring reads the traced trainer's parameters where they are (one store for both).
+  const scoring = plan.scoring(model, trainer);
   const info: CliSidecarInfo = { backbone: request.backbone, ...(request.dataset ? { dataset: request.dataset } : {}), thresholds: {}, split: { valSplit: request.valSplit, quantile: request.quantile } };
   const parts: DetectorParts = { plan, model, trainer, preset: request.preset, info };
   let shifted: ShiftedFeatures | undefined;
