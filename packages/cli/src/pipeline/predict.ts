@@ -1,6 +1,6 @@
 import { basename, join, resolve } from 'node:path';
 import { heatmapOverlay, writeRgbPng } from '@msflow/eval';
-import { Detector, type PlanOptions, type ThresholdMode } from '@msflow/detector';
+import { describePlan, Detector, type PlanOptions, type ThresholdMode } from '@msflow/detector';
 import type { Output } from '../util/output.js';
 
 /** One scored image. */
@@ -37,7 +37,7 @@ export async function predictImages(o: PredictOptions, out: Output): Promise<{ p
   try {
     const threshold = d.threshold(o.threshold ?? 'auto');
     const plan = d.planSummary;
-    out.log(`plan: backbone on ${plan.features.runs}; scoring ${plan.scoring.traced ? 'traced' : 'eager'} on ${plan.scoring.runs}`);
+    out.log(`plan: ${describePlan(plan)}`);
     const results = await d.predict(o.inputs, { threshold: o.threshold, rgb: o.mapsDir !== undefined });
     const used = new Set<string>();
     const predictions = results.map((r): Prediction => {

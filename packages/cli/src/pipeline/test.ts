@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import type { TypeMetrics } from '@msflow/eval';
-import { Detector, updateCliInfo, writeEvaluationReport, type CheckpointPaths, type DatasetKind, type DatasetRef, type PlanOptions, type PlanSummary, type ReportFiles, type Thresholds } from '@msflow/detector';
+import { describePlan, Detector, updateCliInfo, writeEvaluationReport, type CheckpointPaths, type DatasetKind, type DatasetRef, type PlanOptions, type PlanSummary, type ReportFiles, type Thresholds } from '@msflow/detector';
 import { UsageError } from '../util/errors.js';
 import type { Output } from '../util/output.js';
 
@@ -67,7 +67,7 @@ export async function testCheckpoint(o: TestOptions, out: Output): Promise<TestO
   try {
     const ref = testRef(o, d.info.dataset);
     const plan = d.planSummary;
-    out.log(`${ref.className}: plan: backbone on ${plan.features.runs}; scoring ${plan.scoring.traced ? 'traced' : 'eager'} on ${plan.scoring.runs}`);
+    out.log(`${ref.className}: plan: ${describePlan(plan)}`);
     let bar: ReturnType<Output['progress']> | undefined;
     const r = await d.evaluate(ref, { onProgress: (done, total) => (bar ??= out.progress(`test ${ref.className}`, total)).tick(done) });
     bar?.end();
