@@ -77,6 +77,10 @@ describe('synth → train (Ctrl-C, --resume) → info → test → predict → e
     expect(existsSync(t.files.report)).toBe(true);
     const saved = JSON.parse(readFileSync(t.files.metrics, 'utf8'));
     expect(saved.schema).toBe('msflow-run-result/1');
+    // Where the work ran: the plan, traced on onnxruntime here (it loads), stored with the metrics.
+    expect(saved.plan.features).toMatchObject({ traced: true, runs: expect.stringMatching(/^onnxruntime/) });
+    expect(saved.plan.scoring.traced).toBe(true);
+    expect(r.stderr).toMatch(/synth_woven: plan: backbone traced on onnxruntime/);
     // Every defect folder of the test split is a row, against the four normal images.
     const defects = readdirSync(join(dir, 'data/synth_woven/test')).filter((d) => d !== 'good').sort();
     expect(t.byType.map((x: { type: string }) => x.type).sort()).toEqual(defects);

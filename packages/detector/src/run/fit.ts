@@ -183,6 +183,7 @@ export async function fitParts(request: FitRequest, hooks: FitHooks = {}): Promi
   const parts: DetectorParts = { plan, model, trainer, preset: request.preset, info };
   let shifted: ShiftedFeatures | undefined;
   const onExit = () => shifted?.dispose();
+  let handedOver = false;
   try {
     const tc = config.train;
     // A finished checkpoint trains no further: no draw to extract.
@@ -249,7 +250,10 @@ export async function fitParts(request: FitRequest, hooks: FitHooks = {}): Promi
     timings.evaluate = evalSeconds;
     if (shifted) timings.translate = augmentSeconds;
     const base = { parts, images, trainer: trainer.stepper.description, featuresVia: via, timings };
-    if (result.status === 'cancelled') return { ...base, status: 'cancelled', metrics: result.metrics, thresholds: {} };
+    if (result.status === 'cancelled') {
+      handedOver = true;
+      return { ...base, status: 'cancelled', metrics: result.metrics, thresholds: {} };
+    }
 
     // Thresholds: a quantile of normal scores (held-out when there is a validation split), and
     // F1-max on the test set when it has both labels.
@@ -264,6 +268,7 @@ export async function fitParts(request: FitRequest, hooks: FitHooks = {}): Promi
     }
     if (last && test) info.thresholds.f1 = f1Threshold(last.output.imageScores, test.labels, 'test');
     timings.thresholds = seconds(t);
+    handedOver = true;
     return {
       ...base,
       status: 'completed',
@@ -274,6 +279,8 @@ export async function fitParts(request: FitRequest, hooks: FitHooks = {}): Promi
   } finally {
     process.off('exit', onExit);
     shifted?.dispose();
-    await Promise.all([scoring.dispose(), fx?.dispose()]);
+    await Promise.all([scoring.dispose(), fx?.dispose(), handedOver ? undefined : trainer.dispose()]);
+    // A failed fit frees what it built; a finished or cancelled one hands it to the detector.
+    if (!handedOver) onBackend(plan.backend, () => model.dispose());
   }
 }
