@@ -28,4 +28,4 @@ export {
   type RuntimeFailure,
   type SelectOptions,
 } from './select.js';
-export { tfKernels, interpolationMatrix, type TF, type TfContext, type TfKernel, type TfKernelTable, type TfTensor } from './kernels/index.js';
+export { tfKernels, type TF, type TfContext, type TfKernel, type TfKernelTable, type TfTensor } from './kernels/index.js';

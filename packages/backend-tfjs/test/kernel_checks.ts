@@ -32,7 +32,7 @@ export function runKernel<K extends KernelName>(be: TfjsBackend, k: K, ins: In[]
   const impl = be.kernels[k];
   if (!impl) throw new Error(`${k} missing`);
   const id = impl({ inputs: infos, attrs, outShape });
-  const y = be.readSync(id) as Float32Array;
+  const y = be.readSync(id, outShape) as Float32Array;
   be.disposeData(id);
   for (const i of infos) be.disposeData(i.dataId);
   return { y, shape: outShape };
@@ -262,7 +262,7 @@ export function kernelChecks(be: () => TfjsBackend): void {
     });
     for (const id of ids) expect(id).not.toBe(x);
     backend.disposeData(x);
-    for (const id of ids) expect(Array.from(backend.readSync(id))).toEqual([1, 2, 3]);
+    for (const id of ids) expect(Array.from(backend.readSync(id, [3]))).toEqual([1, 2, 3]);
     for (const id of ids) backend.disposeData(id);
     expect(backend.runtime.tf.memory().numTensors).toBe(before);
   });

@@ -9,7 +9,6 @@ import { resizeKernels } from './resize.js';
 import type { TfContext, TfKernelTable } from './types.js';
 
 export type { TF, TfContext, TfKernel, TfKernelTable, TfTensor } from './types.js';
-export { interpolationMatrix } from './resize.js';
 
 /**
  * Every declared kernel, written on the tfjs ops of `ctx.tf`: plain functions of tfjs tensors
@@ -20,7 +19,7 @@ export { interpolationMatrix } from './resize.js';
  * import * as tf from '@tensorflow/tfjs-core';
  * const k = tfKernels({ tf, tfBackend: 'cpu', hasKernel: () => true, explicitPadding: true,
  *   convGrad: { input: 'native', filter: 'composed' } });
- * const y = tf.tidy(() => k.Relu6([tf.tensor([-1, 3, 9])], {}, [3])); // [0, 3, 6]
+ * const y = tf.tidy(() => k.Relu6({ inputs: [tf.tensor([-1, 3, 9])], shapes: [[3]], attrs: {}, outShape: [3] })); // [0, 3, 6]
  * ```
  */
 export function tfKernels(ctx: TfContext): TfKernelTable {

@@ -1,5 +1,5 @@
 import type { TapeEntry } from '../engine/engine.js';
-import type { ConvAttrs, KernelAttrsMap, KernelName, PoolAttrs } from '../kernels/kernel_names.js';
+import { KERNEL_NAMES, type ConvAttrs, type KernelAttrsMap, type KernelName, type PoolAttrs } from '../kernels/kernel_names.js';
 import { engine } from '../engine/engine.js';
 import { add, div, mul, neg, sigmoid, square, step, sub } from '../ops/elementwise.js';
 import { pad, reshape, scatterAdd, slice, transpose } from '../ops/layout.js';
@@ -115,6 +115,9 @@ export const GRADIENTS: { [K in KernelName]?: (dy: Tensor, inputs: readonly Tens
   Pad: (dy, [x], _y, { pads }) => [slice(dy, pads.map(([p]) => p), [...x.shape])],
   Gather: (dy, [x], _y, { axis, indices }) => [scatterAdd(dy, indices, axis, x.shape[axis])],
 };
+
+/** The kernels without a gradient: backward kernels, and those only frozen parts use. */
+export const NON_DIFFERENTIABLE: ReadonlySet<KernelName> = new Set(KERNEL_NAMES.filter((k) => GRADIENTS[k] === undefined));
 
 /** Computes the input gradients of one tape entry. */
 export function entryGradients(entry: TapeEntry, dy: Tensor): (Tensor | undefined)[] {

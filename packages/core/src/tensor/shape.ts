@@ -25,6 +25,19 @@ export function stridesOf(shape: Shape): number[] {
   return strides;
 }
 
+/**
+ * A shape viewed as [outer, axis length, inner] element counts around one axis: the view that
+ * concatenation, gather and scatter kernels index with.
+ *
+ * @example
+ * ```ts
+ * aroundAxis([2, 3, 4, 5], 1); // [2, 3, 20]
+ * ```
+ */
+export function aroundAxis(shape: Shape, axis: number): [number, number, number] {
+  return [sizeOf(shape.slice(0, axis)), shape[axis], sizeOf(shape.slice(axis + 1))];
+}
+
 export function shapesEqual(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
