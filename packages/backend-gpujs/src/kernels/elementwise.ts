@@ -1,5 +1,5 @@
-import { broadcastShapes, type BinaryKernel, type UnaryKernel } from '@msflow/core';
-import { kernelSource, offset, stridesOf, unravel } from '../codegen.js';
+import { broadcastShapes, broadcastStrides, sizeOf, type BinaryKernel, type UnaryKernel } from '@msflow/core';
+import { kernelSource, offset, unravel } from './codegen.js';
 import type { GpuOp } from './types.js';
 
 /**
@@ -49,13 +49,6 @@ interface BroadcastSpec {
   sb: number[];
 }
 
-/** Strides of `shape` right-aligned against `out`, 0 on broadcast axes. */
-function broadcastStrides(shape: readonly number[], out: readonly number[]): number[] {
-  const padded = [...new Array<number>(out.length - shape.length).fill(1), ...shape];
-  const s = stridesOf(padded);
-  return padded.map((d, i) => (d === 1 && out[i] !== 1 ? 0 : s[i]));
-}
-
 /** Merges axis i into i-1 when both operands are contiguous across them. */
 function mergeAxes(out: number[], sa: number[], sb: number[]): void {
   for (let i = out.length - 1; i > 0; i--) {
@@ -87,5 +80,5 @@ export const binary = (op: BinaryKernel): GpuOp<BinaryKernel> => ({ inputs, shap
   const out = broadcastShapes(shapes[0], shapes[1], op);
   const spec: BroadcastSpec = { op, out: [...out], sa: broadcastStrides(shapes[0], out), sb: broadcastStrides(shapes[1], out) };
   mergeAxes(spec.out, spec.sa, spec.sb);
-  return runner.run(op, spec, binarySource, outShape.reduce((p, d) => p * d, 1), inputs);
+  return runner.run(op, spec, binarySource, sizeOf(outShape), inputs);
 };

@@ -1,4 +1,4 @@
-import { BINARY_KERNELS, REDUCE_KERNELS, UNARY_KERNELS } from '@msflow/core';
+import { BINARY_KERNELS, REDUCE_KERNELS, UNARY_KERNELS, kernelFamily } from '@msflow/core';
 import { conv2D, conv2DBackpropFilter, conv2DBackpropInput } from './conv.js';
 import { binary, unary } from './elementwise.js';
 import { concat, gather, pad, reshape, scatterAdd, slice, transpose } from './layout.js';
@@ -12,9 +12,6 @@ import type { GpuOpTable } from './types.js';
 
 export type { GpuKernelArgs, GpuOp, GpuOpTable } from './types.js';
 
-const table = <L extends readonly string[], V>(names: L, make: (name: L[number]) => V) =>
-  Object.fromEntries(names.map((k) => [k, make(k)])) as { [K in L[number]]: V };
-
 /**
  * Every declared kernel as generated gpu.js kernels (see {@link GpujsBackend} for the wrapper
  * that turns them into a core kernel table).
@@ -22,14 +19,14 @@ const table = <L extends readonly string[], V>(names: L, make: (name: L[number])
  * @example
  * ```ts
  * const ops = gpujsOps();
- * const y = ops.Relu({ inputs: [x], shapes: [[3]], attrs: {}, outShape: [3], runner });
+ * const y = ops.Relu({ inputs: [x], shapes: [[3]], attrs: {}, outShape: [3], runner }); // x: a Storage
  * ```
  */
 export function gpujsOps(): GpuOpTable {
   return {
-    ...table(UNARY_KERNELS, unary),
-    ...table(BINARY_KERNELS, binary),
-    ...table(REDUCE_KERNELS, reduce),
+    ...kernelFamily(UNARY_KERNELS, unary),
+    ...kernelFamily(BINARY_KERNELS, binary),
+    ...kernelFamily(REDUCE_KERNELS, reduce),
     MatMul: matMul,
     Conv2D: conv2D,
     Conv2DBackpropInput: conv2DBackpropInput,

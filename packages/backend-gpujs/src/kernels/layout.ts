@@ -1,4 +1,5 @@
-import { kernelSource, lit, offset, sizeOf, stridesOf, unravel } from '../codegen.js';
+import { aroundAxis, sizeOf, stridesOf } from '@msflow/core';
+import { kernelSource, lit, offset, unravel } from './codegen.js';
 import type { GpuOp } from './types.js';
 
 /** Output dims and, per output axis, the stride of the input element it reads. */
@@ -26,7 +27,7 @@ export const slice: GpuOp<'Slice'> = ({ inputs, shapes, attrs, outShape, runner 
 };
 
 /** No arithmetic and no copy: the new tensor shares the input's storage (reference-counted). */
-export const reshape: GpuOp<'Reshape'> = ({ inputs }) => inputs[0].retain();
+export const reshape: GpuOp<'Reshape'> = ({ inputs }) => inputs[0].view();
 
 interface PadSpec {
   x: number[];
@@ -53,11 +54,6 @@ export const pad: GpuOp<'Pad'> = ({ inputs, shapes, attrs, outShape, runner }) =
   const spec: PadSpec = { x: [...shapes[0]], out: [...outShape], before: attrs.pads.map((p) => p[0]), value: attrs.value };
   return runner.run('Pad', spec, padSource, sizeOf(outShape), inputs);
 };
-
-/** A tensor viewed as [outer, axis, inner] around one axis. */
-function around(shape: readonly number[], axis: number): [number, number, number] {
-  return [sizeOf(shape.slice(0, axis)), shape[axis], sizeOf(shape.slice(axis + 1))];
-}
 
 interface ConcatSpec {
   outer: number;
@@ -87,7 +83,7 @@ export const concat: GpuOp<'Concat'> = ({ inputs, shapes, attrs, outShape, runne
   // Empty parts contribute nothing; leaving them out keeps gpu.js away from empty arguments.
   const used = shapes.map((s, k) => k).filter((k) => shapes[k][attrs.axis] > 0);
   if (used.length === 0) return runner.run('Concat', null, () => '', 0, []);
-  const [outer, , inner] = around(outShape, attrs.axis);
+  const [outer, , inner] = aroundAxis(outShape, attrs.axis);
   const spec: ConcatSpec = { outer, inner, parts: used.map((k) => shapes[k][attrs.axis]) };
   return runner.run('Concat', spec, concatSource, sizeOf(outShape), used.map((k) => inputs[k]));
 };
@@ -130,13 +126,13 @@ function scatterAddSource({ outer, inner, count, size }: GatherSpec): string {
 }
 
 export const gather: GpuOp<'Gather'> = ({ inputs, shapes, attrs, outShape, runner }) => {
-  const [outer, axisLen, inner] = around(shapes[0], attrs.axis);
+  const [outer, axisLen, inner] = aroundAxis(shapes[0], attrs.axis);
   const spec: GatherSpec = { outer, axisLen, inner, count: attrs.indices.length, size: attrs.indices.length };
   return runner.run('Gather', spec, gatherSource, sizeOf(outShape), [inputs[0], Float32Array.from(attrs.indices)]);
 };
 
 export const scatterAdd: GpuOp<'ScatterAdd'> = ({ inputs, shapes, attrs, outShape, runner }) => {
-  const [outer, count, inner] = around(shapes[0], attrs.axis);
+  const [outer, count, inner] = aroundAxis(shapes[0], attrs.axis);
   const spec: GatherSpec = { outer, axisLen: count, inner, count, size: attrs.size };
   return runner.run('ScatterAdd', spec, scatterAddSource, sizeOf(outShape), [inputs[0], Float32Array.from(attrs.indices)]);
 };

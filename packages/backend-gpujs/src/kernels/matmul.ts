@@ -1,4 +1,4 @@
-import { kernelSource, lit } from '../codegen.js';
+import { kernelSource, threadCoords } from './codegen.js';
 import type { GpuOp } from './types.js';
 
 interface MatMulSpec {
@@ -16,9 +16,7 @@ interface MatMulSpec {
  */
 function matMulSource({ m, k, n, transposeA, transposeB }: MatMulSpec): string {
   return kernelSource(['a', 'b'], [
-    'const i = this.thread.x;',
-    `const row = Math.floor((i + 0.5) / ${lit(n)});`,
-    `const col = i - row * ${n};`,
+    ...threadCoords([m, n], ['row', 'col']),
     `let ai = ${transposeA ? 'row' : `row * ${k}`};`,
     `let bi = ${transposeB ? `col * ${k}` : 'col'};`,
     'let acc = 0.0;',

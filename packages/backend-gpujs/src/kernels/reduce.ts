@@ -1,5 +1,5 @@
-import type { ReduceKernel } from '@msflow/core';
-import { kernelSource, lit, offset, sizeOf, stridesOf, unravel } from '../codegen.js';
+import { sizeOf, stridesOf, type ReduceKernel } from '@msflow/core';
+import { kernelSource, lit, offset, unravel } from './codegen.js';
 import type { GpuOp } from './types.js';
 
 interface ReduceSpec {

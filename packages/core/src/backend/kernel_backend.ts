@@ -85,6 +85,11 @@ export abstract class KernelBackend<V extends object> implements Backend {
     return dataId as V;
   }
 
+  /** The values handed out and not yet disposed. */
+  protected liveValues(): ReadonlySet<V> {
+    return this.live;
+  }
+
   private track(value: V): V {
     this.live.add(value);
     return value;

@@ -1,5 +1,5 @@
 import type { BinaryKernel, UnaryKernel } from '../../kernels/kernel_names.js';
-import { broadcastShapes, sizeOf, stridesOf } from '../../tensor/shape.js';
+import { broadcastShapes, broadcastStrides, sizeOf } from '../../tensor/shape.js';
 import type { RefArray } from './array.js';
 
 /** ln(1 + e^x) as max(x, 0) + ln(1 + e^-|x|): never overflows, keeps precision for x << 0. */
@@ -48,13 +48,6 @@ export function refUnary(kernel: UnaryKernel, x: RefArray): RefArray {
   const out = new Float64Array(x.data.length);
   for (let i = 0; i < out.length; i++) out[i] = f(x.data[i]);
   return { shape: [...x.shape], data: out };
-}
-
-/** Strides of `shape` read as `outShape`: zero along broadcast (size-1 or missing) axes. */
-function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
-  const own = stridesOf(shape);
-  const lead = outShape.length - shape.length;
-  return outShape.map((_, i) => (i < lead || shape[i - lead] === 1 ? 0 : own[i - lead]));
 }
 
 /** Applies a binary kernel with NumPy broadcasting. */
