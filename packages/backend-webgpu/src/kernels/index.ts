@@ -1,4 +1,3 @@
-import type { KernelTable } from '@msflow/core';
 import type { KernelRuntime } from '../runtime/kernel_runtime.js';
 import { convKernels } from './conv.js';
 import { elementwiseKernels, materializeFused } from './elementwise.js';
@@ -8,11 +7,13 @@ import { matmulKernel } from './matmul.js';
 import { poolKernels } from './pool.js';
 import { reduceKernels } from './reduce.js';
 import { resizeKernels } from './resize.js';
+import type { WebgpuKernels } from './types.js';
 
 /** Every kernel of the op set on one runtime. */
-export function webgpuKernels(rt: KernelRuntime): KernelTable {
+export function webgpuKernels(rt: KernelRuntime): WebgpuKernels {
   rt.materialize = (d) => materializeFused(rt, d);
-  const table: KernelTable = {
+  return {
+    ...elementwiseKernels(rt),
     ...layoutKernels(rt),
     ...reduceKernels(rt),
     ...poolKernels(rt),
@@ -21,7 +22,6 @@ export function webgpuKernels(rt: KernelRuntime): KernelTable {
     MatMul: matmulKernel(rt),
     LayerNorm: layerNormKernel(rt),
   };
-  // The element-wise table is typed by one representative kernel; every entry has no attributes.
-  Object.assign(table, elementwiseKernels(rt));
-  return table;
 }
+
+export type { WebgpuKernel, WebgpuKernels } from './types.js';

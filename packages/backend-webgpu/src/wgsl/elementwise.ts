@@ -1,6 +1,7 @@
 import type { BinaryKernel, UnaryKernel } from '@msflow/core';
 import type { ExprNode } from '../runtime/tensor_data.js';
-import { header, linearMain, type ParamWriter } from './common.js';
+import { header, linearMain } from './common.js';
+import { Uniforms } from './uniforms.js';
 
 /**
  * Helper functions with better accuracy than the plain formulas: `tanh` that cannot overflow,
@@ -99,49 +100,65 @@ export interface FusedLayout {
   readonly rank: number;
 }
 
+/** Values of a fused program's uniforms, as {@link fusedUniforms} names them. */
+export interface FusedParams {
+  readonly n: number;
+  /** Per leaf: `mod` leaf size, `div` inner size, otherwise unused. */
+  readonly leafWords: readonly number[];
+  /** Merged output dims (length `rank`). */
+  readonly dims: readonly number[];
+  /** Per `general` leaf, its strides over the merged dims (0 where broadcast). */
+  readonly strides: readonly (readonly number[] | null)[];
+  /** Values of the `const` nodes in depth-first order. */
+  readonly consts: readonly number[];
+}
+
 /**
- * Parameter layout of a fused program: word 0 = n; then per leaf one word (`mod`: leaf size,
- * `div`: inner size, `general`: start of its `rank` strides); then the `rank` output dims;
- * then one f32 word per `const` node, in depth-first order.
+ * The named uniforms of a fused program: `n`; `leaf{l}` of each `mod` or `div` leaf (its size,
+ * or the inner size); the merged output dims `dim{d}` and each `general` leaf's strides
+ * `stride{l}_{d}`; the `const` nodes' values `value{j}` (f32) in depth-first order.
  */
-export function fusedShader(layout: FusedLayout, wg: number): string {
+export function fusedUniforms(layout: FusedLayout, p: FusedParams): Uniforms {
+  const u = new Uniforms().u32({ n: p.n });
+  layout.modes.forEach((m, l) => {
+    if (m === 'mod' || m === 'div') u.u32({ [`leaf${l}`]: p.leafWords[l] });
+  });
+  if (layout.rank > 0) u.u32s('dim', p.dims);
+  layout.modes.forEach((m, l) => {
+    if (m === 'general') u.u32s(`stride${l}_`, p.strides[l]!);
+  });
+  p.consts.forEach((v, j) => u.f32({ [`value${j}`]: v }));
+  return u;
+}
+
+/** WGSL of a fused program over `layout`, reading the uniforms {@link fusedUniforms} declares. */
+export function fusedShader(layout: FusedLayout, uniforms: Uniforms, wg: number): string {
   const { node, modes, rank } = layout;
-  const L = modes.length;
-  // Word indices: 1..L leaf words; general strides are appended after the output dims.
-  const dimsAt = 1 + L;
-  let cursor = dimsAt + rank;
-  const strideAt: number[] = [];
-  for (const m of modes) {
-    if (m === 'general') {
-      strideAt.push(cursor);
-      cursor += rank;
-    } else strideAt.push(-1);
-  }
-  let constAt = cursor;
   const body: string[] = [];
   if (modes.includes('general')) {
     body.push('  var r = i;');
     for (let d = rank - 1; d >= 0; d--) {
-      body.push(`  let c${d} = r % P(${dimsAt + d}u);`);
-      if (d > 0) body.push(`  r = r / P(${dimsAt + d}u);`);
+      body.push(`  let c${d} = r % u.dim${d};`);
+      if (d > 0) body.push(`  r = r / u.dim${d};`);
     }
   }
   modes.forEach((m, l) => {
     let idx: string;
     if (m === 'same') idx = 'i';
     else if (m === 'scalar') idx = '0u';
-    else if (m === 'mod') idx = `i % P(${1 + l}u)`;
-    else if (m === 'div') idx = `i / P(${1 + l}u)`;
-    else idx = Array.from({ length: rank }, (_, d) => `c${d} * P(${strideAt[l] + d}u)`).join(' + ');
+    else if (m === 'mod') idx = `i % u.leaf${l}`;
+    else if (m === 'div') idx = `i / u.leaf${l}`;
+    else idx = Array.from({ length: rank }, (_, d) => `c${d} * u.stride${l}_${d}`).join(' + ');
     body.push(`  let v${l} = in${l}[${idx}];`);
   });
   let tmp = 0;
+  let constAt = 0;
   const emit = (n: ExprNode): string => {
     switch (n.k) {
       case 'leaf':
         return `v${n.i}`;
       case 'const':
-        return `PF(${constAt++}u)`;
+        return `u.value${constAt++}`;
       case 'unary': {
         const a = emit(n.a);
         body.push(`  let t${tmp} = ${unaryExpr(n.op, a)};`);
@@ -157,29 +174,5 @@ export function fusedShader(layout: FusedLayout, wg: number): string {
   };
   const result = emit(node);
   body.push(`  out[i] = ${result};`);
-  return [header(constAt, modes.map((_, l) => ({ name: `in${l}` })), [{ name: 'out' }]), MATH_HELPERS, linearMain(wg, body.join('\n'))].join(
-    '\n',
-  );
-}
-
-/** Values of a fused program's parameters, laid out as {@link fusedShader} reads them. */
-export interface FusedParams {
-  readonly n: number;
-  /** Per leaf: `mod` leaf size, `div` inner size, otherwise unused. */
-  readonly leafWords: readonly number[];
-  /** Merged output dims (length `rank`). */
-  readonly dims: readonly number[];
-  /** Per `general` leaf, its strides over the merged dims (0 where broadcast). */
-  readonly strides: readonly (readonly number[] | null)[];
-  /** Values of the `const` nodes in depth-first order. */
-  readonly consts: readonly number[];
-}
-
-/** Writes {@link FusedParams} into a {@link ParamWriter}. */
-export function writeFusedParams(w: ParamWriter, p: FusedParams): void {
-  w.u32(p.n);
-  w.u32(...p.leafWords);
-  w.u32(...p.dims);
-  for (const s of p.strides) if (s) w.u32(...s);
-  w.f32(...p.consts);
+  return [header(uniforms, modes.map((_, l) => ({ name: `in${l}` })), [{ name: 'out' }]), MATH_HELPERS, linearMain(wg, body.join('\n'))].join('\n');
 }
