@@ -1,12 +1,5 @@
+import { axisToFront, inversePermutation } from '@msflow/core';
 import type { TfContext, TfKernelTable } from './types.js';
-
-/** Moves `axis` to the front: the permutation and its inverse. */
-function frontPerm(rank: number, axis: number): { perm: number[]; inverse: number[] } {
-  const perm = [axis, ...[...Array(rank).keys()].filter((i) => i !== axis)];
-  const inverse = new Array<number>(rank);
-  perm.forEach((p, i) => (inverse[p] = i));
-  return { perm, inverse };
-}
 
 /** Transpose, reshape, concat, slice, pad, gather and its adjoint scatter-add. */
 export function layoutKernels({ tf }: TfContext): Pick<TfKernelTable, 'Transpose' | 'Reshape' | 'Concat' | 'Slice' | 'Pad' | 'Gather' | 'ScatterAdd'> {
@@ -23,12 +16,12 @@ export function layoutKernels({ tf }: TfContext): Pick<TfKernelTable, 'Transpose
     // scatterND sums duplicate indices on every tfjs backend (wasm has no UnsortedSegmentSum).
     ScatterAdd: ({ inputs: [x], attrs: { axis, indices }, outShape }) => {
       if (indices.length === 0) return tf.zeros(outShape as number[]);
-      const { perm, inverse } = frontPerm(x.rank, axis);
+      const perm = axisToFront(x.rank, axis);
       const front = axis === 0 ? x : tf.transpose(x, perm);
       const frontOut = perm.map((p) => outShape[p]);
       const idx = tf.tensor2d(indices, [indices.length, 1], 'int32');
       const summed = tf.scatterND(idx, front, frontOut);
-      return axis === 0 ? summed : tf.transpose(summed, inverse);
+      return axis === 0 ? summed : tf.transpose(summed, inversePermutation(perm));
     },
   };
 }

@@ -6,6 +6,7 @@ import { pad, reshape, scatterAdd, slice, transpose } from '../ops/layout.js';
 import { matmul } from '../ops/linalg.js';
 import { mean, sum } from '../ops/reduce.js';
 import { zeros } from '../ops/creation.js';
+import { inversePermutation } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /** Gradients of one kernel's inputs given the gradient `dy` of its output (undefined: none). */
@@ -97,11 +98,7 @@ export const GRADIENTS: { [K in KernelName]?: (dy: Tensor, inputs: readonly Tens
     const lead = [...Array(axis).keys()];
     return [dx, sum(mul(dy, xhat), lead), sum(dy, lead)];
   },
-  Transpose: (dy, _x, _y, { perm }) => {
-    const inv = new Array<number>(perm.length);
-    perm.forEach((p, i) => (inv[p] = i));
-    return [transpose(dy, inv)];
-  },
+  Transpose: (dy, _x, _y, { perm }) => [transpose(dy, inversePermutation(perm))],
   Reshape: (dy, [x]) => [reshape(dy, x.shape)],
   Concat: (dy, xs, _y, { axis }) => {
     let start = 0;

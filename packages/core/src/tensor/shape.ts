@@ -88,6 +88,25 @@ export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
   return outShape.map((d, i) => (i < lead || (shape[i - lead] === 1 && d !== 1) ? 0 : own[i - lead]));
 }
 
+/**
+ * The permutation moving `axis` to the front, the others keeping their order.
+ *
+ * @example
+ * ```ts
+ * axisToFront(4, 2); // [2, 0, 1, 3]
+ * ```
+ */
+export function axisToFront(rank: number, axis: number): number[] {
+  return [axis, ...Array.from({ length: rank }, (_, i) => i).filter((i) => i !== axis)];
+}
+
+/** The permutation undoing `perm`: `transpose(transpose(x, perm), inversePermutation(perm))` is x. */
+export function inversePermutation(perm: readonly number[]): number[] {
+  const inverse = new Array<number>(perm.length);
+  perm.forEach((p, i) => (inverse[p] = i));
+  return inverse;
+}
+
 /** Normalises possibly negative axes against a rank, sorted and de-duplicated. */
 export function normalizeAxes(axes: number | readonly number[] | undefined, rank: number, op: string): number[] {
   const list = axes === undefined ? [...Array(rank).keys()] : typeof axes === 'number' ? [axes] : [...axes];
