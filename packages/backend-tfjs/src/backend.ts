@@ -1,6 +1,6 @@
 import { KERNEL_NAMES, KernelBackend, kernelFamily, type BackendInfo, type FloatArray, type KernelName } from '@msflow/core';
 import { tfKernels, type TF, type TfContext, type TfKernel, type TfKernelTable, type TfTensor } from './kernels/index.js';
-import { selectTfjsRuntime, type TfjsFlavor, type TfjsRuntime, type SelectOptions } from './select.js';
+import { selectTfjsRuntime, type TfjsFlavor, type TfjsRuntime, type SelectOptions } from './runtime/select.js';
 
 /** Options of {@link createTfjsBackend}. */
 export interface TfjsBackendOptions {

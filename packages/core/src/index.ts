@@ -13,7 +13,7 @@ export * from './kernels/kernel_names.js';
 export { KERNEL_SPECS, type ShapeRule } from './kernels/kernel_specs.js';
 export * from './kernels/geometry.js';
 export type * from './backend/backend.js';
-export { kernelFamily, type KernelCall, type BackendKernel, type BackendKernels } from './backend/kernel_call.js';
+export { joinKernels, kernelFamily, type KernelCall, type BackendKernel, type BackendKernels } from './backend/kernel_call.js';
 export { KernelBackend } from './backend/kernel_backend.js';
 export * from './backend/registry.js';
 export { engine, tidy, keep, dispose, setBackend, getBackend, type TapeEntry } from './engine/engine.js';

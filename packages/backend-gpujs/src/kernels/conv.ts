@@ -1,6 +1,6 @@
 import { sizeOf, type ConvAttrs } from '@msflow/core';
 import { kernelSource, lit, threadCoords, windowOutputs, windowTaps, type Window2D } from './codegen.js';
-import type { GpuOp } from './types.js';
+import type { GpuOp, GpuOpTable } from './types.js';
 
 /** Geometry of one convolution: NHWC input x, HWIO filter, NHWC output y. */
 interface ConvSpec {
@@ -85,11 +85,14 @@ function backpropFilterSource({ x: [n, h, w, c], f, y: [, oh, ow], strides: [sh,
   ]);
 }
 
-export const conv2D: GpuOp<'Conv2D'> = ({ inputs, shapes, attrs, outShape, runner }) =>
+const conv2D: GpuOp<'Conv2D'> = ({ inputs, shapes, attrs, outShape, runner }) =>
   runner.run('Conv2D', specOf(shapes[0], shapes[1], outShape, attrs, inputs.length > 2), conv2DSource, sizeOf(outShape), inputs);
 
-export const conv2DBackpropInput: GpuOp<'Conv2DBackpropInput'> = ({ inputs, shapes, attrs, outShape, runner }) =>
+const conv2DBackpropInput: GpuOp<'Conv2DBackpropInput'> = ({ inputs, shapes, attrs, outShape, runner }) =>
   runner.run('Conv2DBackpropInput', specOf(attrs.inputShape, shapes[1], shapes[0], attrs), backpropInputSource, sizeOf(outShape), inputs);
 
-export const conv2DBackpropFilter: GpuOp<'Conv2DBackpropFilter'> = ({ inputs, shapes, attrs, outShape, runner }) =>
+const conv2DBackpropFilter: GpuOp<'Conv2DBackpropFilter'> = ({ inputs, shapes, attrs, outShape, runner }) =>
   runner.run('Conv2DBackpropFilter', specOf(shapes[0], attrs.filterShape, shapes[1], attrs), backpropFilterSource, sizeOf(outShape), inputs);
+
+/** The convolution kernels. */
+export const convOps: Pick<GpuOpTable, 'Conv2D' | 'Conv2DBackpropInput' | 'Conv2DBackpropFilter'> = { Conv2D: conv2D, Conv2DBackpropInput: conv2DBackpropInput, Conv2DBackpropFilter: conv2DBackpropFilter };

@@ -1,5 +1,5 @@
 import { kernelSource, threadCoords } from './codegen.js';
-import type { GpuOp } from './types.js';
+import type { GpuOp, GpuOpTable } from './types.js';
 
 interface MatMulSpec {
   m: number;
@@ -29,9 +29,12 @@ function matMulSource({ m, k, n, transposeA, transposeB }: MatMulSpec): string {
   ]);
 }
 
-export const matMul: GpuOp<'MatMul'> = ({ inputs, shapes, attrs, outShape, runner }) => {
+const matMul: GpuOp<'MatMul'> = ({ inputs, shapes, attrs, outShape, runner }) => {
   const [m, n] = outShape;
   const k = attrs.transposeA ? shapes[0][0] : shapes[0][1];
   const spec: MatMulSpec = { m, k, n, transposeA: attrs.transposeA, transposeB: attrs.transposeB };
   return runner.run('MatMul', spec, matMulSource, m * n, inputs);
 };
+
+/** The matrix product. */
+export const matmulOps: Pick<GpuOpTable, 'MatMul'> = { MatMul: matMul };

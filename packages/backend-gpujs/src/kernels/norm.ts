@@ -1,6 +1,6 @@
 import { releasing } from '../runtime/storage.js';
 import { kernelSource, lit, threadCoords } from './codegen.js';
-import type { GpuOp } from './types.js';
+import type { GpuOp, GpuOpTable } from './types.js';
 
 interface NormSpec {
   rows: number;
@@ -35,7 +35,7 @@ function applySource({ rows, c }: NormSpec): string {
 }
 
 /** Layer norm over the last axis: a statistics kernel piped into an apply kernel. */
-export const layerNorm: GpuOp<'LayerNorm'> = ({ inputs, shapes, attrs, runner }) => {
+const layerNorm: GpuOp<'LayerNorm'> = ({ inputs, shapes, attrs, runner }) => {
   const x = shapes[0];
   const c = x[x.length - 1];
   const rows = c === 0 ? 0 : inputs[0].size / c;
@@ -43,3 +43,6 @@ export const layerNorm: GpuOp<'LayerNorm'> = ({ inputs, shapes, attrs, runner })
   const stats = runner.run('LayerNormStats', spec, statsSource, rows * 2, [inputs[0]]);
   return releasing(stats, (s) => runner.run('LayerNorm', spec, applySource, inputs[0].size, [inputs[0], s, inputs[1], inputs[2]]));
 };
+
+/** Layer norm. */
+export const normOps: Pick<GpuOpTable, 'LayerNorm'> = { LayerNorm: layerNorm };

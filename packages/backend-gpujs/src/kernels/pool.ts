@@ -1,6 +1,6 @@
 import { sizeOf, type PoolAttrs } from '@msflow/core';
 import { kernelSource, lit, threadCoords, windowOutputs, windowTaps, type Window2D } from './codegen.js';
-import type { GpuOp } from './types.js';
+import type { GpuOp, GpuOpTable } from './types.js';
 
 /** Geometry of one pooling: NHWC input x and output y. */
 interface PoolSpec {
@@ -57,11 +57,14 @@ function avgPoolGradSource(s: PoolSpec): string {
   ]);
 }
 
-export const avgPool: GpuOp<'AvgPool'> = ({ inputs, shapes, attrs, outShape, runner }) =>
+const avgPool: GpuOp<'AvgPool'> = ({ inputs, shapes, attrs, outShape, runner }) =>
   runner.run('AvgPool', specOf(shapes[0], outShape, attrs, attrs.countIncludePad), avgPoolSource, sizeOf(outShape), inputs);
 
-export const maxPool: GpuOp<'MaxPool'> = ({ inputs, shapes, attrs, outShape, runner }) =>
+const maxPool: GpuOp<'MaxPool'> = ({ inputs, shapes, attrs, outShape, runner }) =>
   runner.run('MaxPool', specOf(shapes[0], outShape, attrs), maxPoolSource, sizeOf(outShape), inputs);
 
-export const avgPoolGrad: GpuOp<'AvgPoolGrad'> = ({ inputs, shapes, attrs, outShape, runner }) =>
+const avgPoolGrad: GpuOp<'AvgPoolGrad'> = ({ inputs, shapes, attrs, outShape, runner }) =>
   runner.run('AvgPoolGrad', specOf(attrs.inputShape, shapes[0], attrs, attrs.countIncludePad), avgPoolGradSource, sizeOf(outShape), inputs);
+
+/** The pooling kernels. */
+export const poolOps: Pick<GpuOpTable, 'AvgPool' | 'AvgPoolGrad' | 'MaxPool'> = { AvgPool: avgPool, AvgPoolGrad: avgPoolGrad, MaxPool: maxPool };

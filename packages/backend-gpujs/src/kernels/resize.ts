@@ -1,6 +1,6 @@
 import { bilinearTaps, interpolationMatrix, sizeOf } from '@msflow/core';
 import { kernelSource, threadCoords } from './codegen.js';
-import type { GpuOp } from './types.js';
+import type { GpuOp, GpuOpTable } from './types.js';
 
 /**
  * Bilinear resize and its adjoint. The interpolation weights are core's (PyTorch's rule),
@@ -54,14 +54,17 @@ function resizeGradSource({ x, y: [, oh, ow] }: ResizeSpec): string {
   ]);
 }
 
-export const resizeBilinear: GpuOp<'ResizeBilinear'> = ({ inputs, shapes, attrs, outShape, runner }) => {
+const resizeBilinear: GpuOp<'ResizeBilinear'> = ({ inputs, shapes, attrs, outShape, runner }) => {
   const [[, h, w], [, oh, ow]] = [shapes[0], outShape];
   const table = tapTable(h, w, oh, ow, attrs.alignCorners);
   return runner.run('ResizeBilinear', { x: [...shapes[0]], y: [...outShape] }, resizeSource, sizeOf(outShape), [inputs[0], table]);
 };
 
-export const resizeBilinearGrad: GpuOp<'ResizeBilinearGrad'> = ({ inputs, shapes, attrs, outShape, runner }) => {
+const resizeBilinearGrad: GpuOp<'ResizeBilinearGrad'> = ({ inputs, shapes, attrs, outShape, runner }) => {
   const [[, oh, ow], [, h, w]] = [shapes[0], outShape];
   const table = Float32Array.from([...interpolationMatrix(h, oh, attrs.alignCorners), ...interpolationMatrix(w, ow, attrs.alignCorners)]);
   return runner.run('ResizeBilinearGrad', { x: [...outShape], y: [...shapes[0]] }, resizeGradSource, sizeOf(outShape), [inputs[0], table]);
 };
+
+/** Bilinear resize and its adjoint. */
+export const resizeOps: Pick<GpuOpTable, 'ResizeBilinear' | 'ResizeBilinearGrad'> = { ResizeBilinear: resizeBilinear, ResizeBilinearGrad: resizeBilinearGrad };

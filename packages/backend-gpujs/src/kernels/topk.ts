@@ -1,7 +1,7 @@
 import { sizeOf } from '@msflow/core';
 import { releasing } from '../runtime/storage.js';
 import { kernelSource, lit, threadCoords } from './codegen.js';
-import type { GpuOp } from './types.js';
+import type { GpuOp, GpuOpTable } from './types.js';
 
 interface TopKSpec {
   rows: number;
@@ -38,9 +38,12 @@ function meanSource({ n, k }: TopKSpec): string {
   ]);
 }
 
-export const topKMean: GpuOp<'TopKMean'> = ({ inputs, shapes, attrs, outShape, runner }) => {
+const topKMean: GpuOp<'TopKMean'> = ({ inputs, shapes, attrs, outShape, runner }) => {
   const x = shapes[0];
   const spec: TopKSpec = { rows: sizeOf(outShape), n: x[x.length - 1], k: attrs.k };
   const selected = runner.run('TopKSelect', spec, selectSource, inputs[0].size, inputs);
   return releasing(selected, (s) => runner.run('TopKMean', spec, meanSource, spec.rows, [s]));
 };
+
+/** The image score reduction. */
+export const topkOps: Pick<GpuOpTable, 'TopKMean'> = { TopKMean: topKMean };

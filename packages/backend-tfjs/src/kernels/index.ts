@@ -1,3 +1,4 @@
+import { joinKernels } from '@msflow/core';
 import { convKernels } from './conv.js';
 import { elementwiseKernels } from './elementwise.js';
 import { layoutKernels } from './layout.js';
@@ -6,7 +7,7 @@ import { normKernels } from './norm.js';
 import { poolKernels } from './pool.js';
 import { reduceKernels } from './reduce.js';
 import { resizeKernels } from './resize.js';
-import type { TfContext, TfKernelTable } from './types.js';
+import type { TfContext, TfKernelTable, TfTensor } from './types.js';
 
 export type { TF, TfContext, TfKernel, TfKernelTable, TfTensor } from './types.js';
 
@@ -23,14 +24,6 @@ export type { TF, TfContext, TfKernel, TfKernelTable, TfTensor } from './types.j
  * ```
  */
 export function tfKernels(ctx: TfContext): TfKernelTable {
-  return {
-    ...elementwiseKernels(ctx),
-    ...reduceKernels(ctx),
-    ...matmulKernels(ctx),
-    ...convKernels(ctx),
-    ...poolKernels(ctx),
-    ...resizeKernels(ctx),
-    ...normKernels(ctx),
-    ...layoutKernels(ctx),
-  };
+  const families = [elementwiseKernels, reduceKernels, matmulKernels, convKernels, poolKernels, resizeKernels, normKernels, layoutKernels];
+  return joinKernels<TfTensor>('tfjs', ...families.map((family) => family(ctx)));
 }

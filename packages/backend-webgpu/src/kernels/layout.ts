@@ -1,6 +1,6 @@
 import { aroundAxis, sizeOf, stridesOf } from '@msflow/core';
 import type { KernelRuntime } from '../runtime/kernel_runtime.js';
-import { dot, runLinear, unravel } from './linear.js';
+import { dot, linearKernel, runLinear, unravel } from './linear.js';
 import { reshapeLazy } from './elementwise.js';
 import type { WebgpuKernel, WebgpuKernels } from './types.js';
 
@@ -25,22 +25,19 @@ export function simplifyTranspose(shape: readonly number[], perm: readonly numbe
 }
 
 function transpose(rt: KernelRuntime): WebgpuKernel<'Transpose'> {
-  return ({ inputs: [x], attrs, outShape }) => {
-    const out = rt.output(outShape);
+  return linearKernel(rt, ({ inputs: [x], attrs }) => {
     const { shape, perm } = simplifyTranspose(x.shape, attrs.perm);
     const rank = shape.length;
     const inStrides = stridesOf(shape);
     // Output coordinate d reads input axis perm[d].
-    runLinear(
-      rt,
-      { label: `transpose r${rank}`, inputs: [{ name: 'x' }], body: `${unravel(rank, 'dim')}\n  out[i] = x[${dot(rank, 'stride')}];` },
-      sizeOf(outShape),
-      (u) => u.u32s('dim', perm.map((p) => shape[p])).u32s('stride', perm.map((p) => inStrides[p])),
-      [rt.buffer(x)],
-      out.storage!,
-    );
-    return out;
-  };
+    return {
+      label: `transpose r${rank}`,
+      inputs: [{ name: 'x' }],
+      body: `${unravel(rank, 'dim')}\n  out[i] = x[${dot(rank, 'stride')}];`,
+      uniforms: (u) => u.u32s('dim', perm.map((p) => shape[p])).u32s('stride', perm.map((p) => inStrides[p])),
+      buffers: [rt.buffer(x)],
+    };
+  });
 }
 
 function reshape(rt: KernelRuntime): WebgpuKernel<'Reshape'> {
@@ -68,64 +65,50 @@ function concat(rt: KernelRuntime): WebgpuKernel<'Concat'> {
 }
 
 function slice(rt: KernelRuntime): WebgpuKernel<'Slice'> {
-  return ({ inputs: [x], attrs: { begin }, outShape }) => {
-    const out = rt.output(outShape);
+  return linearKernel(rt, ({ inputs: [x], attrs: { begin }, outShape }) => {
     const rank = outShape.length;
     const strides = stridesOf(x.shape);
-    const start = begin.reduce((s, b, d) => s + b * strides[d], 0);
-    runLinear(
-      rt,
-      { label: `slice r${rank}`, inputs: [{ name: 'x' }], body: `${unravel(rank, 'dim')}\n  out[i] = x[u.start + ${dot(rank, 'stride')}];` },
-      sizeOf(outShape),
-      (u) => u.u32({ start }).u32s('dim', outShape).u32s('stride', strides),
-      [rt.buffer(x)],
-      out.storage!,
-    );
-    return out;
-  };
+    return {
+      label: `slice r${rank}`,
+      inputs: [{ name: 'x' }],
+      body: `${unravel(rank, 'dim')}\n  out[i] = x[u.start + ${dot(rank, 'stride')}];`,
+      uniforms: (u) => u.u32({ start: begin.reduce((s, b, d) => s + b * strides[d], 0) }).u32s('dim', outShape).u32s('stride', strides),
+      buffers: [rt.buffer(x)],
+    };
+  });
 }
 
 function pad(rt: KernelRuntime): WebgpuKernel<'Pad'> {
-  return ({ inputs: [x], attrs: { pads, value }, outShape }) => {
-    const out = rt.output(outShape);
+  return linearKernel(rt, ({ inputs: [x], attrs: { pads, value }, outShape }) => {
     const rank = outShape.length;
-    const strides = stridesOf(x.shape);
     // Coordinates as i32 so a position in the leading pad goes negative.
     const inside = Array.from({ length: rank }, (_, d) => `i32(c${d}) - i32(u.before${d}) >= 0 && i32(c${d}) - i32(u.before${d}) < i32(u.in_dim${d})`);
     const offset = Array.from({ length: rank }, (_, d) => `(c${d} - u.before${d}) * u.stride${d}`).join(' + ') || '0u';
-    const body = `${unravel(rank, 'dim')}
+    return {
+      label: `pad r${rank}`,
+      inputs: [{ name: 'x' }],
+      body: `${unravel(rank, 'dim')}
   var v = u.value;
   if (${inside.join(' && ') || 'true'}) { v = x[${offset}]; }
-  out[i] = v;`;
-    runLinear(
-      rt,
-      { label: `pad r${rank}`, inputs: [{ name: 'x' }], body },
-      sizeOf(outShape),
-      (u) => u.f32({ value }).u32s('dim', outShape).u32s('in_dim', x.shape).u32s('before', pads.map((p) => p[0])).u32s('stride', strides),
-      [rt.buffer(x)],
-      out.storage!,
-    );
-    return out;
-  };
+  out[i] = v;`,
+      uniforms: (u) => u.f32({ value }).u32s('dim', outShape).u32s('in_dim', x.shape).u32s('before', pads.map((p) => p[0])).u32s('stride', stridesOf(x.shape)),
+      buffers: [rt.buffer(x)],
+    };
+  });
 }
 
 function gather(rt: KernelRuntime): WebgpuKernel<'Gather'> {
-  return ({ inputs: [x], attrs: { axis, indices }, outShape }) => {
-    const out = rt.output(outShape);
+  return linearKernel(rt, ({ inputs: [x], attrs: { axis, indices } }) => {
     const [, n, inner] = aroundAxis(x.shape, axis);
-    const idx = rt.table(`u32:${indices.join(',')}`, () => Uint32Array.from(indices));
-    const body = `  let o = i / (u.count * u.inner); let r = i % (u.count * u.inner); let j = r / u.inner; let q = r % u.inner;
-  out[i] = x[(o * u.axis_len + idx[j]) * u.inner + q];`;
-    runLinear(
-      rt,
-      { label: 'gather', inputs: [{ name: 'x' }, { name: 'idx', type: 'u32' }], body },
-      sizeOf(outShape),
-      (u) => u.u32({ count: indices.length, inner, axis_len: n }),
-      [rt.buffer(x), idx],
-      out.storage!,
-    );
-    return out;
-  };
+    return {
+      label: 'gather',
+      inputs: [{ name: 'x' }, { name: 'idx', type: 'u32' }],
+      body: `  let o = i / (u.count * u.inner); let r = i % (u.count * u.inner); let j = r / u.inner; let q = r % u.inner;
+  out[i] = x[(o * u.axis_len + idx[j]) * u.inner + q];`,
+      uniforms: (u) => u.u32({ count: indices.length, inner, axis_len: n }),
+      buffers: [rt.buffer(x), rt.table(`u32:${indices.join(',')}`, () => Uint32Array.from(indices))],
+    };
+  });
 }
 
 /**
@@ -134,8 +117,7 @@ function gather(rt: KernelRuntime): WebgpuKernel<'Gather'> {
  * the sum order is fixed.
  */
 function scatterAdd(rt: KernelRuntime): WebgpuKernel<'ScatterAdd'> {
-  return ({ inputs: [x], attrs: { axis, indices, size }, outShape }) => {
-    const out = rt.output(outShape);
+  return linearKernel(rt, ({ inputs: [x], attrs: { axis, indices, size } }) => {
     const [, n, inner] = aroundAxis(x.shape, axis);
     const csr = rt.table(`csr:${size}:${indices.join(',')}`, () => {
       const counts = new Array<number>(size + 1).fill(0);
@@ -147,22 +129,19 @@ function scatterAdd(rt: KernelRuntime): WebgpuKernel<'ScatterAdd'> {
       indices.forEach((t, j) => (table[size + 1 + fill[t]++] = j));
       return table;
     });
-    const body = `  let o = i / (u.size * u.inner); let r = i % (u.size * u.inner); let t = r / u.inner; let q = r % u.inner;
+    return {
+      label: 'scatter-add',
+      inputs: [{ name: 'x' }, { name: 'csr', type: 'u32' }],
+      body: `  let o = i / (u.size * u.inner); let r = i % (u.size * u.inner); let t = r / u.inner; let q = r % u.inner;
   var acc = 0.0;
   for (var e = csr[t]; e < csr[t + 1u]; e = e + 1u) {
     acc = acc + x[(o * u.axis_len + csr[u.size + 1u + e]) * u.inner + q];
   }
-  out[i] = acc;`;
-    runLinear(
-      rt,
-      { label: 'scatter-add', inputs: [{ name: 'x' }, { name: 'csr', type: 'u32' }], body },
-      sizeOf(outShape),
-      (u) => u.u32({ size, inner, axis_len: n }),
-      [rt.buffer(x), csr],
-      out.storage!,
-    );
-    return out;
-  };
+  out[i] = acc;`,
+      uniforms: (u) => u.u32({ size, inner, axis_len: n }),
+      buffers: [rt.buffer(x), csr],
+    };
+  });
 }
 
 /** The layout kernels. */

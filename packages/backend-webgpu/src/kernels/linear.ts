@@ -1,7 +1,9 @@
+import { sizeOf, type KernelCall, type KernelName } from '@msflow/core';
 import type { KernelRuntime } from '../runtime/kernel_runtime.js';
-import type { Storage } from '../runtime/tensor_data.js';
+import type { Storage, TensorData } from '../runtime/tensor_data.js';
 import { grid1d, header, linearMain, type BindingDecl } from '../wgsl/common.js';
 import { Uniforms } from '../wgsl/uniforms.js';
+import type { WebgpuKernel } from './types.js';
 
 /** Invocations per workgroup of the one-invocation-per-element kernels. */
 export const LINEAR_WG = 256;
@@ -34,6 +36,28 @@ export function runLinear(
   uniforms(u);
   const code = [header(u, k.inputs, [{ name: 'out' }]), k.helpers ?? '', linearMain(LINEAR_WG, k.body)].join('\n');
   rt.run({ code, inputs: k.inputs.length, outputs: 1, label: k.label }, u.data(), [...inputs, out.buffer], grid1d(n, LINEAR_WG));
+}
+
+/** One call's linear dispatch: the shader, its named values and its input buffers. */
+export interface LinearPlan extends LinearKernel {
+  readonly uniforms: (u: Uniforms) => void;
+  /** Input buffers, in the order of `inputs`. */
+  readonly buffers: readonly GPUBuffer[];
+  /** Invocations; default one per output element. */
+  readonly count?: number;
+}
+
+/**
+ * A kernel that is one linear dispatch writing a new output: `plan` describes the dispatch of
+ * one call (the output is allocated first, as for every kernel).
+ */
+export function linearKernel<K extends KernelName>(rt: KernelRuntime, plan: (call: KernelCall<K, TensorData>) => LinearPlan): WebgpuKernel<K> {
+  return (call) => {
+    const out = rt.output(call.outShape);
+    const p = plan(call);
+    runLinear(rt, p, p.count ?? sizeOf(call.outShape), p.uniforms, p.buffers, out.storage!);
+    return out;
+  };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { KernelRuntime } from '../runtime/kernel_runtime.js';
 import type { GemmSpec } from '../wgsl/gemm.js';
 import { runGemm } from './gemm_runner.js';
-import type { WebgpuKernel } from './types.js';
+import type { WebgpuKernel, WebgpuKernels } from './types.js';
 
 /** GEMM access of a plain matrix product with optional transposes. */
 export function matmulSpec(transposeA: boolean, transposeB: boolean): GemmSpec {
@@ -20,7 +20,7 @@ export function matmulSpec(transposeA: boolean, transposeB: boolean): GemmSpec {
 }
 
 /** MatMul: C = op(A) op(B), tiled in workgroup memory with 4x4 register blocks. */
-export function matmulKernel(rt: KernelRuntime): WebgpuKernel<'MatMul'> {
+function matmulKernel(rt: KernelRuntime): WebgpuKernel<'MatMul'> {
   return ({ inputs: [a, b], attrs: { transposeA, transposeB }, outShape }) => {
     const [m, n] = outShape;
     const k = transposeA ? a.shape[0] : a.shape[1];
@@ -36,4 +36,9 @@ export function matmulKernel(rt: KernelRuntime): WebgpuKernel<'MatMul'> {
     });
     return out;
   };
+}
+
+/** The matrix product kernel. */
+export function matmulKernels(rt: KernelRuntime): Pick<WebgpuKernels, 'MatMul'> {
+  return { MatMul: matmulKernel(rt) };
 }

@@ -1,7 +1,7 @@
-import { sizeOf, type PoolAttrs } from '@msflow/core';
+import type { PoolAttrs } from '@msflow/core';
 import type { KernelRuntime } from '../runtime/kernel_runtime.js';
 import type { Uniforms } from '../wgsl/uniforms.js';
-import { runLinear } from './linear.js';
+import { linearKernel } from './linear.js';
 import type { WebgpuKernel, WebgpuKernels } from './types.js';
 
 /**
@@ -62,17 +62,21 @@ const AVG_GRAD = `  let ch = i % u.channels; let r1 = i / u.channels; let ix = i
   }
   out[i] = s;`;
 
-/** A pooling kernel: `body` over the output (`forward`) or the input (the gradient). */
+/** A pooling kernel: `body` over the output (forward) or the input (the gradient). */
 function pool<K extends 'AvgPool' | 'MaxPool' | 'AvgPoolGrad'>(rt: KernelRuntime, label: string, input: string, body: string): WebgpuKernel<K> {
-  return ({ inputs: [x], attrs, outShape }) => {
-    const out = rt.output(outShape);
+  return linearKernel(rt, ({ inputs: [x], attrs, outShape }) => {
     const a = attrs as PoolAttrs & { countIncludePad?: boolean; inputShape?: readonly number[] };
     // The gradient's window geometry is the forward's: input shape from the attributes, output from dy.
     const [inShape, poolOut] = a.inputShape ? [a.inputShape, x.shape] : [x.shape, outShape];
-    runLinear(rt, { label, inputs: [{ name: input }], helpers: WINDOW, body }, sizeOf(outShape),
-      (u) => poolUniforms(u, inShape, poolOut[1], poolOut[2], a, a.countIncludePad ?? false), [rt.buffer(x)], out.storage!);
-    return out;
-  };
+    return {
+      label,
+      inputs: [{ name: input }],
+      helpers: WINDOW,
+      body,
+      uniforms: (u) => poolUniforms(u, inShape, poolOut[1], poolOut[2], a, a.countIncludePad ?? false),
+      buffers: [rt.buffer(x)],
+    };
+  });
 }
 
 /** The pooling kernels. */

@@ -1,7 +1,7 @@
-import { bilinearTaps, sizeOf } from '@msflow/core';
+import { bilinearTaps } from '@msflow/core';
 import type { KernelRuntime } from '../runtime/kernel_runtime.js';
 import type { Uniforms } from '../wgsl/uniforms.js';
-import { runLinear } from './linear.js';
+import { linearKernel } from './linear.js';
 import type { WebgpuKernel, WebgpuKernels } from './types.js';
 
 /**
@@ -89,28 +89,23 @@ const GRAD = `  let ch = i % u.channels; let r1 = i / u.channels; let ix = r1 % 
   out[i] = s;`;
 
 function resize(rt: KernelRuntime): WebgpuKernel<'ResizeBilinear'> {
-  return ({ inputs: [x], attrs: { size, alignCorners }, outShape }) => {
-    const out = rt.output(outShape);
+  return linearKernel(rt, ({ inputs: [x], attrs: { size: [oh, ow], alignCorners } }) => {
     const [, h, w, c] = x.shape;
-    const [oh, ow] = size;
     const tab = rt.table(`resize:${h},${w},${oh},${ow},${alignCorners}`, () => forwardTable(h, w, oh, ow, alignCorners));
-    runLinear(rt, { label: 'resize bilinear', inputs: [{ name: 'x' }, { name: 'tab', type: 'u32' }], body: FORWARD }, sizeOf(outShape),
-      (u) => sizes(u, c, h, w, oh, ow), [rt.buffer(x), tab], out.storage!);
-    return out;
-  };
+    return { label: 'resize bilinear', inputs: [X, TAB], body: FORWARD, uniforms: (u) => sizes(u, c, h, w, oh, ow), buffers: [rt.buffer(x), tab] };
+  });
 }
 
 function resizeGrad(rt: KernelRuntime): WebgpuKernel<'ResizeBilinearGrad'> {
-  return ({ inputs: [dy], attrs: { inputSize, alignCorners }, outShape }) => {
-    const out = rt.output(outShape);
+  return linearKernel(rt, ({ inputs: [dy], attrs: { inputSize: [h, w], alignCorners } }) => {
     const [, oh, ow, c] = dy.shape;
-    const [h, w] = inputSize;
     const tab = rt.table(`resize-grad:${h},${w},${oh},${ow},${alignCorners}`, () => gradTable(h, w, oh, ow, alignCorners));
-    runLinear(rt, { label: 'resize bilinear grad', inputs: [{ name: 'dy' }, { name: 'tab', type: 'u32' }], body: GRAD }, sizeOf(outShape),
-      (u) => sizes(u, c, h, w, oh, ow), [rt.buffer(dy), tab], out.storage!);
-    return out;
-  };
+    return { label: 'resize bilinear grad', inputs: [{ name: 'dy' }, TAB], body: GRAD, uniforms: (u) => sizes(u, c, h, w, oh, ow), buffers: [rt.buffer(dy), tab] };
+  });
 }
+
+const X = { name: 'x' };
+const TAB = { name: 'tab', type: 'u32' } as const;
 
 /** The resize kernels. */
 export function resizeKernels(rt: KernelRuntime): Pick<WebgpuKernels, 'ResizeBilinear' | 'ResizeBilinearGrad'> {

@@ -33,57 +33,33 @@ fn m_softplus(x: f32) -> f32 {
 fn m_step(x: f32) -> f32 { return select(0.0, 1.0, x > 0.0); }
 `;
 
-/** WGSL of a unary kernel applied to expression `a`. */
-export function unaryExpr(op: UnaryKernel, a: string): string {
-  switch (op) {
-    case 'Exp':
-      return `exp(${a})`;
-    case 'Log':
-      return `log(${a})`;
-    case 'Tanh':
-      return `m_tanh(${a})`;
-    case 'Atan':
-      return `atan(${a})`;
-    case 'Sigmoid':
-      return `m_sigmoid(${a})`;
-    case 'Softplus':
-      return `m_softplus(${a})`;
-    case 'Relu':
-      return `max(${a}, 0.0)`;
-    case 'Relu6':
-      return `clamp(${a}, 0.0, 6.0)`;
-    case 'Sqrt':
-      return `sqrt(${a})`;
-    case 'Square':
-      return `(${a} * ${a})`;
-    case 'Neg':
-      return `(-${a})`;
-    case 'Abs':
-      return `abs(${a})`;
-    case 'Step':
-      return `m_step(${a})`;
-    case 'Sign':
-      return `sign(${a})`;
-  }
-}
+/** WGSL of each unary kernel applied to an expression. */
+const UNARY: { readonly [K in UnaryKernel]: (a: string) => string } = {
+  Exp: (a) => `exp(${a})`,
+  Log: (a) => `log(${a})`,
+  Tanh: (a) => `m_tanh(${a})`,
+  Atan: (a) => `atan(${a})`,
+  Sigmoid: (a) => `m_sigmoid(${a})`,
+  Softplus: (a) => `m_softplus(${a})`,
+  Relu: (a) => `max(${a}, 0.0)`,
+  Relu6: (a) => `clamp(${a}, 0.0, 6.0)`,
+  Sqrt: (a) => `sqrt(${a})`,
+  Square: (a) => `(${a} * ${a})`,
+  Neg: (a) => `(-${a})`,
+  Abs: (a) => `abs(${a})`,
+  Step: (a) => `m_step(${a})`,
+  Sign: (a) => `sign(${a})`,
+};
 
-/** WGSL of a binary kernel applied to expressions `a` and `b`. */
-export function binaryExpr(op: BinaryKernel, a: string, b: string): string {
-  switch (op) {
-    case 'Add':
-      return `(${a} + ${b})`;
-    case 'Sub':
-      return `(${a} - ${b})`;
-    case 'Mul':
-      return `(${a} * ${b})`;
-    case 'Div':
-      return `(${a} / ${b})`;
-    case 'Maximum':
-      return `max(${a}, ${b})`;
-    case 'Minimum':
-      return `min(${a}, ${b})`;
-  }
-}
+/** WGSL of each binary kernel applied to two expressions. */
+const BINARY: { readonly [K in BinaryKernel]: (a: string, b: string) => string } = {
+  Add: (a, b) => `(${a} + ${b})`,
+  Sub: (a, b) => `(${a} - ${b})`,
+  Mul: (a, b) => `(${a} * ${b})`,
+  Div: (a, b) => `(${a} / ${b})`,
+  Maximum: (a, b) => `max(${a}, ${b})`,
+  Minimum: (a, b) => `min(${a}, ${b})`,
+};
 
 /**
  * How a leaf's index follows from the output's linear index `i`:
@@ -161,13 +137,13 @@ export function fusedShader(layout: FusedLayout, uniforms: Uniforms, wg: number)
         return `u.value${constAt++}`;
       case 'unary': {
         const a = emit(n.a);
-        body.push(`  let t${tmp} = ${unaryExpr(n.op, a)};`);
+        body.push(`  let t${tmp} = ${UNARY[n.op](a)};`);
         return `t${tmp++}`;
       }
       case 'binary': {
         const a = emit(n.a);
         const b = emit(n.b);
-        body.push(`  let t${tmp} = ${binaryExpr(n.op, a, b)};`);
+        body.push(`  let t${tmp} = ${BINARY[n.op](a, b)};`);
         return `t${tmp++}`;
       }
     }

@@ -1,4 +1,4 @@
-import type { KernelAttrsMap, KernelName } from '../kernels/kernel_names.js';
+import { KERNEL_NAMES, type KernelAttrsMap, type KernelName } from '../kernels/kernel_names.js';
 import type { Shape } from '../tensor/shape.js';
 
 /**
@@ -40,4 +40,31 @@ export type BackendKernels<V, C extends object = object> = { readonly [K in Kern
  */
 export function kernelFamily<L extends readonly KernelName[], F>(names: L, make: (name: L[number]) => F): { [K in L[number]]: F } {
   return Object.fromEntries(names.map((k) => [k, make(k)])) as { [K in L[number]]: F };
+}
+
+/**
+ * Joins a backend's partial kernel tables (one per kernel-family file) into its complete table.
+ * A kernel that no part defines, or that two parts define, is an error naming the backend and
+ * the kernels, so a backend cannot start with a hole or a silently shadowed kernel.
+ *
+ * @example
+ * ```ts
+ * const kernels = joinKernels('webgpu', elementwiseKernels(rt), convKernels(rt), poolKernels(rt));
+ * ```
+ */
+export function joinKernels<V, C extends object = object>(backend: string, ...parts: readonly Partial<BackendKernels<V, C>>[]): BackendKernels<V, C> {
+  const table: Partial<Record<KernelName, unknown>> = {};
+  const twice = new Set<string>();
+  for (const part of parts) {
+    for (const [k, kernel] of Object.entries(part)) {
+      if (k in table) twice.add(k);
+      table[k as KernelName] = kernel;
+    }
+  }
+  const missing = KERNEL_NAMES.filter((k) => table[k] === undefined);
+  if (missing.length > 0 || twice.size > 0) {
+    const problems = [missing.length > 0 ? `missing ${missing.join(', ')}` : '', twice.size > 0 ? `defined twice: ${[...twice].join(', ')}` : ''];
+    throw new Error(`${backend} kernels: ${problems.filter(Boolean).join('; ')}`);
+  }
+  return table as BackendKernels<V, C>;
 }
