@@ -20,7 +20,7 @@ export interface BilinearTap {
  *
  * @example
  * ```ts
- * bilinearTaps(2, 4, false); // [{i0:0,i1:1,frac:0}, {i0:0,i1:1,frac:0.25}, {i0:0,i1:1,frac:0.75}, {i0:1,i1:1,frac:0}]
+ * bilinearTaps(2, 4, false); // [{i0:0,i1:1,frac:0}, {i0:0,i1:1,frac:0.25}, {i0:0,i1:1,frac:0.75}, {i0:1,i1:1,frac:0.25}]
  * ```
  */
 export function bilinearTaps(inSize: number, outSize: number, alignCorners: boolean): BilinearTap[] {
