@@ -39,7 +39,7 @@ export async function runOn<K extends KernelName>(be: WebgpuBackend, k: K, input
   const outShape = KERNEL_SPECS[k](inputs.map((a) => a.shape), attrs);
   const id = be.kernels[k]!({ inputs: infos, attrs, outShape });
   try {
-    return { data: (await be.read(id)) as Float32Array, shape: outShape };
+    return { data: (await be.read(id, outShape)) as Float32Array, shape: outShape };
   } finally {
     be.disposeData(id);
     for (const i of infos) be.disposeData(i.dataId);
