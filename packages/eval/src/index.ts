@@ -12,6 +12,9 @@ export { assertRawImage } from './io/raw_image.js';
 export { ImageCodecError } from './io/errors.js';
 export { decodePng, encodePng, isPng, type PngEncodeOptions } from './io/png.js';
 export { decodeJpeg, encodeJpeg, isJpeg } from './io/jpeg.js';
+export { readImageHeader, checkPixelBudget, DEFAULT_MAX_PIXELS, type ImageHeader, type DecodeOptions } from './io/image_header.js';
+export { maxImagePixels } from './io/pixel_limit.js';
+export { applyOrientation } from './io/orientation.js';
 export { decodeImage, readImage, readImageSync, writeImage, writeImageSync, encodeImageFor, isImageFile, IMAGE_EXTENSIONS } from './io/codec.js';
 export { writeFileAtomic, writeFileAtomicSync } from './io/atomic.js';
 

@@ -67,3 +67,38 @@ export function handPng(width: number, height: number, bitDepth: number, colorTy
   }
   return out;
 }
+
+/**
+ * A PNG from a raw header and already-inflated image data, for hostile files: any claimed size,
+ * interlace flag, and image data that need not match the header.
+ */
+export function rawPng(o: { width: number; height: number; bitDepth?: number; colorType?: number; interlace?: 0 | 1; inflated: Uint8Array }): Uint8Array {
+  const ihdr = new Uint8Array(13);
+  const dv = new DataView(ihdr.buffer);
+  dv.setUint32(0, o.width);
+  dv.setUint32(4, o.height);
+  ihdr.set([o.bitDepth ?? 8, o.colorType ?? 0, 0, 0, o.interlace ?? 0], 8);
+  const parts = [Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(o.inflated, { level: 9 })), chunk('IEND', new Uint8Array(0))];
+  return Buffer.concat(parts);
+}
+
+/** `jpeg` with an EXIF APP1 segment holding `orientation` inserted after its SOI marker. */
+export function withExifOrientation(jpeg: Uint8Array, orientation: number, littleEndian = false): Uint8Array {
+  // "Exif\0\0", TIFF header, IFD0 with one SHORT entry (0x0112), no next IFD.
+  const tiff = new Uint8Array(8 + 2 + 12 + 4);
+  const dv = new DataView(tiff.buffer);
+  tiff.set(littleEndian ? [0x49, 0x49] : [0x4d, 0x4d], 0);
+  dv.setUint16(2, 42, littleEndian);
+  dv.setUint32(4, 8, littleEndian);
+  dv.setUint16(8, 1, littleEndian);
+  dv.setUint16(10, 0x0112, littleEndian);
+  dv.setUint16(12, 3, littleEndian);
+  dv.setUint32(14, 1, littleEndian);
+  dv.setUint16(18, orientation, littleEndian);
+  const payload = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), tiff]);
+  const app1 = Buffer.alloc(4 + payload.length);
+  app1.set([0xff, 0xe1], 0);
+  app1.writeUInt16BE(payload.length + 2, 2);
+  app1.set(payload, 4);
+  return Buffer.concat([jpeg.subarray(0, 2), app1, jpeg.subarray(2)]);
+}
