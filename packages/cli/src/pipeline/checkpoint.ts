@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   CheckpointError,
   deserializeCheckpoint,
+  sealSidecar,
   serializeCheckpoint,
   type CheckpointContent,
   type CheckpointSidecar,
@@ -115,10 +116,11 @@ export async function writeCheckpoint(
     preset: options.preset,
     backend: options.backend,
     backboneWeights: options.cli.backbone,
+    extra: { cli: options.cli },
   });
   const paths = { weights: `${stem}.safetensors`, sidecar: `${stem}.json` };
   writeFileAtomic(paths.weights, weights);
-  writeFileAtomic(paths.sidecar, JSON.stringify({ ...sidecar, cli: options.cli }, null, 1) + '\n');
+  writeFileAtomic(paths.sidecar, JSON.stringify(sidecar, null, 1) + '\n');
   return paths;
 }
 
@@ -129,7 +131,7 @@ export async function writeCheckpoint(
 export function updateCliInfo(paths: CheckpointPaths, patch: (cli: CliSidecarInfo) => CliSidecarInfo): void {
   const sidecar = JSON.parse(readFileSync(paths.sidecar, 'utf8')) as Sidecar;
   const cli = patch(structuredClone(sidecar.cli ?? { backbone: sidecar.backbone.weights ?? 'default', thresholds: {} }));
-  writeFileAtomic(paths.sidecar, JSON.stringify({ ...sidecar, cli }, null, 1) + '\n');
+  writeFileAtomic(paths.sidecar, JSON.stringify(sealSidecar({ ...sidecar, cli }), null, 1) + '\n');
 }
 
 /** Canonical path of a file, for messages and records. */
