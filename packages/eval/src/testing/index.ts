@@ -1,0 +1,7 @@
+/**
+ * `@msflow/eval/testing`: helpers for tests of code that writes files through `FileOps`
+ * (checkpoints, atomic writes): fault injection at any write or rename.
+ *
+ * @packageDocumentation
+ */
+export { FaultyOps, SimulatedKill, type FaultMode } from './fault_ops.js';
