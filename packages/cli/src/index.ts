@@ -4,13 +4,11 @@
  * @packageDocumentation
  */
 export { main, buildProgram } from './main.js';
-export { registerInstalledBackends, useBackend } from './util/backends.js';
+export { registerInstalledBackends, useBackend, listClasses, openSplit, type DatasetKind, type DatasetRef, DATASET_KINDS, type ExtractedSet } from '@msflow/detector';
 export { writeFileAtomic, writeJsonAtomic, createRunDir } from './util/files.js';
 export { CliError, UsageError } from './util/errors.js';
 
 // The training pipeline, for harnesses that drive it (the accuracy benchmark in apps/bench).
 export { trainClass, type TrainOutcome, type TrainContext, type FeaturesReady } from './pipeline/train.js';
 export { resolveTrainSettings, type TrainFlags, type TrainSettings } from './pipeline/settings.js';
-export { listClasses, openSplit, type DatasetKind, type DatasetRef, DATASET_KINDS } from './pipeline/dataset.js';
-export type { ExtractedSet } from './pipeline/extractor.js';
 export { createOutput, type Output, type Progress } from './util/output.js';

@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { SCENE_FAMILIES } from '@msflow/eval';
-import { useBackend } from '../util/backends.js';
+import { useBackend } from '@msflow/detector';
 import { choiceFlag, CliError, intFlag } from '../util/errors.js';
 import { INTERRUPTED_EXIT, withInterrupt } from '../util/interrupt.js';
 import { table, type Output } from '../util/output.js';

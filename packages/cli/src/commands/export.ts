@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { choiceFlag } from '../util/errors.js';
 import type { Output } from '../util/output.js';
-import { exportCheckpoint } from '../pipeline/export.js';
+import { exportCheckpoint } from '@msflow/detector';
 import { thresholdFlag } from './predict.js';
 
 /** `msflow export <checkpoint> <out.onnx>`: backbone + flows + scoring as one ONNX model. */

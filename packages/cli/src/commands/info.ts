@@ -1,6 +1,6 @@
 import { countFlowParameters } from '@msflow/core';
 import { table, type Output } from '../util/output.js';
-import { readCheckpoint } from '../pipeline/checkpoint.js';
+import { readCheckpoint } from '@msflow/detector';
 import { pct } from '../pipeline/progress.js';
 
 /** `msflow info <checkpoint>`: what a checkpoint holds, validated. */

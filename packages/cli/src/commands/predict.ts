@@ -1,9 +1,8 @@
 import { relative } from 'node:path';
-import { useBackend } from '../util/backends.js';
+import { useBackend, type ThresholdMode } from '@msflow/detector';
 import { numFlag } from '../util/errors.js';
 import { table, type Output } from '../util/output.js';
 import { predictImages } from '../pipeline/predict.js';
-import type { ThresholdMode } from '../pipeline/thresholds.js';
 
 /** Parses `--threshold`: a number, or auto / f1 / quantile. */
 export function thresholdFlag(v: string | undefined): ThresholdMode | number | undefined {

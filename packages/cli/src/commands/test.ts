@@ -1,8 +1,7 @@
 import { relative } from 'node:path';
-import { useBackend } from '../util/backends.js';
+import { useBackend, DATASET_KINDS } from '@msflow/detector';
 import { choiceFlag, UsageError } from '../util/errors.js';
 import { table, type Output } from '../util/output.js';
-import { DATASET_KINDS } from '../pipeline/dataset.js';
 import { pct } from '../pipeline/progress.js';
 import { testCheckpoint } from '../pipeline/test.js';
 

@@ -1,13 +1,11 @@
 import { relative } from 'node:path';
-import { useBackend } from '../util/backends.js';
+import { useBackend, listClasses, openSplit, computePaths } from '@msflow/detector';
 import { CliError, UsageError } from '../util/errors.js';
 import { INTERRUPTED_EXIT, withInterrupt } from '../util/interrupt.js';
 import { table, type Output } from '../util/output.js';
-import { listClasses, openSplit } from '../pipeline/dataset.js';
 import { pct } from '../pipeline/progress.js';
 import { resolveTrainSettings, type TrainFlags } from '../pipeline/settings.js';
 import { trainClass, type TrainOutcome } from '../pipeline/train.js';
-import { computePaths } from '../pipeline/compiled_paths.js';
 
 const rel = (p: string) => relative(process.cwd(), p) || '.';
 

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { Output } from '../util/output.js';
 import { resolveTrainSettings } from './settings.js';
-import { writeSyntheticDataset } from './synth.js';
+import { writeSyntheticDataset } from '@msflow/detector';
 import { trainClass, type TrainOutcome } from './train.js';
 import type { SceneFamily } from '@msflow/eval';
 

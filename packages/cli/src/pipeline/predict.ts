@@ -3,10 +3,7 @@ import { evaluate, restoreModel } from '@msflow/core';
 import { heatmapOverlay, writeRgbPng } from '@msflow/eval';
 import { CliError } from '../util/errors.js';
 import type { Output } from '../util/output.js';
-import { readCheckpoint } from './checkpoint.js';
-import { imagesDataset } from './dataset.js';
-import { FeatureExtractor } from './extractor.js';
-import { pickThreshold, type ThresholdMode } from './thresholds.js';
+import { readCheckpoint, imagesDataset, FeatureExtractor, pickThreshold, type ThresholdMode } from '@msflow/detector';
 
 /** One scored image. */
 export interface Prediction {

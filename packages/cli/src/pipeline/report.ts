@@ -12,7 +12,7 @@ import {
   type RunResult,
   type SheetItem,
 } from '@msflow/eval';
-import type { ExtractedSet } from './extractor.js';
+import type { ExtractedSet } from '@msflow/detector';
 
 /** The metrics the CLI prints and tracks per meta-epoch. */
 export const HEADLINE_METRICS = ['imageAuroc', 'pixelAuroc', 'aupro', 'imageF1Max', 'pixelF1Max'] as const;

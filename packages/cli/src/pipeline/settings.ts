@@ -3,9 +3,7 @@ import { ConfigError, PRESETS, presetConfig, type ConfigOverrides, type MSFlowCo
 import { readConfigFile } from '../util/config.js';
 import { checkConfigFile, type KeyKind } from '../util/config_schema.js';
 import { choiceFlag, fractionFlag, intFlag, numFlag, UsageError } from '../util/errors.js';
-import { backboneIdentity } from './backbone.js';
-import type { TrainerChoice } from './compiled_paths.js';
-import { DATASET_KINDS, type DatasetKind } from './dataset.js';
+import { backboneIdentity, type TrainerChoice, DATASET_KINDS, type DatasetKind } from '@msflow/detector';
 
 /**
  * `--size`: `N` (square) or `HxW` (height x width, e.g. `288x384` for 300x400 portrait images

@@ -3,11 +3,8 @@ import { evaluate, getBackend, restoreModel } from '@msflow/core';
 import type { TypeMetrics } from '@msflow/eval';
 import { UsageError } from '../util/errors.js';
 import type { Output } from '../util/output.js';
-import { readCheckpoint, updateCliInfo, type CheckpointPaths } from './checkpoint.js';
-import { openSplit, type DatasetKind, type DatasetRef } from './dataset.js';
-import { FeatureExtractor } from './extractor.js';
+import { readCheckpoint, updateCliInfo, type CheckpointPaths, openSplit, type DatasetKind, type DatasetRef, FeatureExtractor, f1Threshold, type Thresholds } from '@msflow/detector';
 import { scoreEvaluation, writeEvaluationReport, type ReportFiles } from './report.js';
-import { f1Threshold, type Thresholds } from './thresholds.js';
 
 /** Options of {@link testCheckpoint}. */
 export interface TestOptions {

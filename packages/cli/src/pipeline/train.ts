@@ -4,17 +4,11 @@ import { getBackend, MSFlowModel, restoreModel, restoreTrainer, Trainer, validat
 import type { Evaluation, TypeMetrics } from '@msflow/eval';
 import { CliError, UsageError } from '../util/errors.js';
 import type { Output } from '../util/output.js';
-import { readCheckpoint, writeCheckpoint, type CheckpointPaths, type CliSidecarInfo } from './checkpoint.js';
-import { computePaths, type ComputePaths } from './compiled_paths.js';
-import { hasTestSplit, openSplit, type DatasetRef } from './dataset.js';
-import { FeatureExtractor, type ExtractedSet } from './extractor.js';
-import { splitIndices, subsetFeatures } from './features.js';
-import { ShiftedFeatures } from './shifted_features.js';
+import { readCheckpoint, writeCheckpoint, type CheckpointPaths, type CliSidecarInfo, computePaths, type ComputePaths, hasTestSplit, openSplit, type DatasetRef, FeatureExtractor, type ExtractedSet, splitIndices, subsetFeatures, ShiftedFeatures, f1Threshold, quantile, type Thresholds } from '@msflow/detector';
 import { trainProgress } from './progress.js';
 import { HEADLINE_METRICS, scoreEvaluation, writeEvaluationReport, type ReportFiles } from './report.js';
 import { LazyRunDir } from './run_dir.js';
 import type { TrainSettings } from './settings.js';
-import { f1Threshold, quantile, type Thresholds } from './thresholds.js';
 
 /** What training one class produced. */
 export interface TrainOutcome {

@@ -3,9 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { architecture, encodeSafetensors, type NamedArray, type Preprocess } from '@msflow/core';
 import { DEFAULT_BACKBONE, defaultBackboneFile, loadBackboneWeights } from '@msflow/eval';
-import { readCheckpoint } from './checkpoint.js';
-import { exportCheckpoint } from './export.js';
-import { pickThreshold } from './thresholds.js';
+import { readCheckpoint, exportCheckpoint, pickThreshold } from '@msflow/detector';
 
 /**
  * What `msflow serve` tells the page at `/api/model` (the page's `ServedManifest` reads it):

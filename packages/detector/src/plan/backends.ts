@@ -1,5 +1,5 @@
 import { BackendResolutionError, registeredBackends, resolveBackend, setBackend, type Backend } from '@msflow/core';
-import { CliError, UsageError } from './errors.js';
+import { DetectorError, UsageError } from '../errors.js';
 
 /** Backend packages the CLI knows, with the function each exports to register itself. */
 const PACKAGES = [
@@ -57,7 +57,7 @@ export async function useBackend(flag: string | undefined): Promise<Backend> {
     setBackend(backend);
     return backend;
   } catch (err) {
-    if (err instanceof BackendResolutionError) throw new CliError(`--backend ${flag ?? 'auto'}: ${err.message}`);
+    if (err instanceof BackendResolutionError) throw new DetectorError(`--backend ${flag ?? 'auto'}: ${err.message}`);
     throw err;
   }
 }

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { dispose, getBackend, preprocessPixels, resolveBackend, setBackend, tensor, tidy, type Backbone, type Backend, type FeatureSet, type FeatureSource, type MSFlowConfig } from '@msflow/core';
 import { cacheFeatures, type ImageDataset } from '@msflow/eval';
-import { registerInstalledBackends } from '../util/backends.js';
+import { registerInstalledBackends } from '../plan/backends.js';
 import { createFrozenBackbone, type BackboneChoice } from './backbone.js';
 
 /** Features of a dataset, plus what reports need. */

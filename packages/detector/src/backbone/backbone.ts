@@ -1,6 +1,6 @@
 import { architecture, createBackbone, randomBackboneWeights, Rng, type Backbone, type MSFlowConfig } from '@msflow/core';
 import { DEFAULT_BACKBONE, loadBackbone } from '@msflow/eval';
-import { UsageError } from '../util/errors.js';
+import { UsageError } from '../errors.js';
 
 /**
  * `--backbone` values: `default` (the built-in pretrained Keras ResNet-50 from the npm package

@@ -1,6 +1,6 @@
 import { evaluate, type EvaluateOptions, type EvaluationOutput, type FeatureSet, type FeatureSource, type MSFlowModel, type TrainStepperFactory } from '@msflow/core';
 import type * as OnnxNamespace from '@msflow/backend-onnx';
-import { CliError, UsageError } from '../util/errors.js';
+import { DetectorError, UsageError } from '../errors.js';
 
 /** Which trainer `--trainer` asks for. */
 export type TrainerChoice = 'auto' | 'traced' | 'eager';
@@ -63,7 +63,7 @@ export async function computePaths(choice: ComputeChoice): Promise<ComputePaths>
   if (choice.trainer === 'auto' && choice.backend !== 'auto') return eager(`--backend ${choice.backend}`);
   const onnx = await loadOnnx();
   if (typeof onnx === 'string') {
-    if (choice.trainer === 'traced') throw new CliError(`--trainer traced: @msflow/backend-onnx does not load here: ${onnx}`);
+    if (choice.trainer === 'traced') throw new DetectorError(`--trainer traced: @msflow/backend-onnx does not load here: ${onnx}`);
     return eager(`onnxruntime does not load: ${onnx}`);
   }
   let providers: string[];

@@ -1,9 +1,9 @@
 import { resolveBackend, restoreModel, setBackend, getBackend } from '@msflow/core';
 import type { exportMSFlowOnnx as ExportMSFlowOnnx } from '@msflow/backend-onnx';
-import { CliError } from '../util/errors.js';
-import { registerInstalledBackends } from '../util/backends.js';
-import { writeFileAtomic } from '../util/files.js';
-import { createFrozenBackbone } from './backbone.js';
+import { DetectorError } from '../errors.js';
+import { registerInstalledBackends } from '../plan/backends.js';
+import { writeFileAtomicSync as writeFileAtomic } from '@msflow/eval';
+import { createFrozenBackbone } from '../backbone/backbone.js';
 import { readCheckpoint } from './checkpoint.js';
 import { pickThreshold, type ThresholdMode } from './thresholds.js';
 
@@ -43,14 +43,14 @@ export async function exportCheckpoint(o: ExportOptions): Promise<{ path: string
   const ckpt = readCheckpoint(o.checkpoint);
   const threshold = o.threshold === 'none' ? undefined : pickThreshold(ckpt.sidecar.cli?.thresholds ?? {}, o.threshold ?? 'auto');
   if (!threshold && o.threshold !== undefined && o.threshold !== 'auto' && o.threshold !== 'none') {
-    throw new CliError(`--threshold ${o.threshold}: ${ckpt.paths.sidecar} holds no such threshold (run msflow test, or pass a number)`);
+    throw new DetectorError(`--threshold ${o.threshold}: ${ckpt.paths.sidecar} holds no such threshold (run msflow test, or pass a number)`);
   }
   await registerInstalledBackends();
   let onnxMod: { exportMSFlowOnnx: typeof ExportMSFlowOnnx };
   try {
     onnxMod = await import('@msflow/backend-onnx');
   } catch (err) {
-    throw new CliError(`export needs @msflow/backend-onnx (onnxruntime-node): ${(err as Error).message.split('\n')[0]}`);
+    throw new DetectorError(`export needs @msflow/backend-onnx (onnxruntime-node): ${(err as Error).message.split('\n')[0]}`);
   }
   const onnx = await resolveBackend(['onnx']);
   const previous = (() => {

@@ -1,7 +1,7 @@
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeSyntheticClass, type WriteSyntheticOptions } from '@msflow/eval';
-import { CliError } from '../util/errors.js';
+import { DetectorError } from '../errors.js';
 
 /**
  * Writes a synthetic class (MVTec layout) under `root/<class>` as a whole: the files go to a
@@ -17,7 +17,7 @@ import { CliError } from '../util/errors.js';
 export function writeSyntheticDataset(root: string, options: WriteSyntheticOptions & { overwrite?: boolean }): { classDir: string; className: string; counts: Record<string, number> } {
   const className = options.className ?? `synth_${options.family ?? 'woven'}`;
   const classDir = join(root, className);
-  if (existsSync(classDir) && !options.overwrite) throw new CliError(`${classDir}: already exists (pass --force to replace it)`);
+  if (existsSync(classDir) && !options.overwrite) throw new DetectorError(`${classDir}: already exists (pass --force to replace it)`);
   const tmpName = `.${className}.tmp-${process.pid}`;
   const tmpDir = join(root, tmpName);
   rmSync(tmpDir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { folderDataset, ImageDataset, isImageFile, mvtecDataset, visaDataset, type Split } from '@msflow/eval';
-import { CliError } from '../util/errors.js';
+import { DetectorError } from '../errors.js';
 
 /** Dataset layouts the CLI reads. */
 export const DATASET_KINDS = ['mvtec', 'visa', 'folder'] as const;
@@ -42,7 +42,7 @@ export function openSplit(ref: DatasetRef, split: Split, options: OpenOptions): 
   if (ref.kind === 'folder') {
     if (split === 'train') return folderDataset({ ...common, normalDir: ref.root, name: ref.className });
     const dir = ref.testDir;
-    if (!dir) throw new CliError(`${ref.root}: a folder dataset has no test split; pass --test-dir <folder with good/ and defect folders>`);
+    if (!dir) throw new DetectorError(`${ref.root}: a folder dataset has no test split; pass --test-dir <folder with good/ and defect folders>`);
     return testFolderDataset(dir, ref.masksDir, common);
   }
   const open = ref.kind === 'mvtec' ? mvtecDataset : visaDataset;
@@ -56,14 +56,14 @@ export function hasTestSplit(ref: DatasetRef): boolean {
 }
 
 function testFolderDataset(dir: string, masksDir: string | undefined, common: { size: [number, number]; normalization: null; keepRgb: boolean }): ImageDataset {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CliError(`${dir}: test folder does not exist (expected good/ and one folder per defect type)`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new DetectorError(`${dir}: test folder does not exist (expected good/ and one folder per defect type)`);
   const types = readdirSync(dir).filter((d) => statSync(join(dir, d)).isDirectory()).sort();
   const parts = types.map((t) =>
     t === 'good'
       ? folderDataset({ ...common, normalDir: join(dir, t) })
       : folderDataset({ ...common, abnormalDir: join(dir, t), maskDir: masksDir ? join(masksDir, t) : undefined }),
   );
-  if (parts.length === 0) throw new CliError(`${dir}: no test images (expected good/ and one folder per defect type)`);
+  if (parts.length === 0) throw new DetectorError(`${dir}: no test images (expected good/ and one folder per defect type)`);
   const entries = parts.flatMap((p) => p.entries.map(({ index: _index, ...e }) => e));
   return new ImageDataset({ name: `folder/${basename(dir)}`, root: dir, entries, hasMasks: parts.some((p) => p.hasMasks) }, common);
 }
@@ -77,11 +77,11 @@ function testFolderDataset(dir: string, masksDir: string | undefined, common: { 
  * ```
  */
 export function listClasses(root: string): string[] {
-  if (!existsSync(root)) throw new CliError(`${root}: dataset folder does not exist`);
+  if (!existsSync(root)) throw new DetectorError(`${root}: dataset folder does not exist`);
   const names = readdirSync(root)
     .filter((d) => existsSync(join(root, d, 'train', 'good')))
     .sort();
-  if (names.length === 0) throw new CliError(`${root}: no class folders with train/good inside (expected <root>/<class>/train/good)`);
+  if (names.length === 0) throw new DetectorError(`${root}: no class folders with train/good inside (expected <root>/<class>/train/good)`);
   return names;
 }
 
@@ -97,14 +97,14 @@ export function listClasses(root: string): string[] {
 export function imagesDataset(paths: readonly string[], options: OpenOptions): ImageDataset {
   const files: string[] = [];
   for (const p of paths) {
-    if (!existsSync(p)) throw new CliError(`${p}: no such file or folder`);
+    if (!existsSync(p)) throw new DetectorError(`${p}: no such file or folder`);
     if (statSync(p).isDirectory()) {
       const found = readdirSync(p).filter(isImageFile).sort();
-      if (found.length === 0) throw new CliError(`${p}: no images in this folder (expected *.png, *.jpg or *.jpeg files)`);
+      if (found.length === 0) throw new DetectorError(`${p}: no images in this folder (expected *.png, *.jpg or *.jpeg files)`);
       files.push(...found.map((f) => resolve(p, f)));
     } else files.push(resolve(p));
   }
-  if (files.length === 0) throw new CliError('no images given');
+  if (files.length === 0) throw new DetectorError('no images given');
   return new ImageDataset(
     { name: 'images', root: '.', entries: files.map((path) => ({ path, type: 'unknown', label: 0 as const })), hasMasks: false },
     { size: options.size, normalization: null, keepRgb: options.keepRgb ?? false },

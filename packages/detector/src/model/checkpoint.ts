@@ -11,9 +11,9 @@ import {
   type MSFlowModel,
   type Trainer,
 } from '@msflow/core';
-import { CliError } from '../util/errors.js';
-import { writeFileAtomic } from '../util/files.js';
-import type { DatasetRef } from './dataset.js';
+import { DetectorError } from '../errors.js';
+import { writeFileAtomicSync as writeFileAtomic } from '@msflow/eval';
+import type { DatasetRef } from '../data/dataset.js';
 import type { Thresholds } from './thresholds.js';
 
 /** File stem of the checkpoint in a run folder: `model.safetensors` + `model.json`. */
@@ -57,7 +57,7 @@ export function checkpointPaths(arg: string): CheckpointPaths {
   else stem = arg;
   const paths = { weights: `${stem}.safetensors`, sidecar: `${stem}.json` };
   for (const p of [paths.weights, paths.sidecar]) {
-    if (!existsSync(p)) throw new CliError(`${p}: checkpoint file does not exist (expected ${CHECKPOINT_STEM}.safetensors and ${CHECKPOINT_STEM}.json from msflow train)`);
+    if (!existsSync(p)) throw new DetectorError(`${p}: checkpoint file does not exist (expected ${CHECKPOINT_STEM}.safetensors and ${CHECKPOINT_STEM}.json from msflow train)`);
   }
   return paths;
 }
@@ -85,14 +85,14 @@ export function readCheckpoint(arg: string, options: { expect?: MSFlowConfig } =
   try {
     sidecar = JSON.parse(readFileSync(paths.sidecar, 'utf8'));
   } catch (err) {
-    throw new CliError(`${paths.sidecar}: not a readable checkpoint sidecar (${(err as Error).message.split('\n')[0]})`);
+    throw new DetectorError(`${paths.sidecar}: not a readable checkpoint sidecar (${(err as Error).message.split('\n')[0]})`);
   }
   try {
     const content = deserializeCheckpoint(readFileSync(paths.weights), sidecar, { source: paths.weights, expect: options.expect });
     const cli = (sidecar as Sidecar).cli;
     return { ...content, sidecar: { ...content.sidecar, cli: cli ? structuredClone(cli) : undefined }, paths };
   } catch (err) {
-    if (err instanceof CheckpointError) throw new CliError(err.message.split('\n')[0]);
+    if (err instanceof CheckpointError) throw new DetectorError(err.message.split('\n')[0]);
     throw err;
   }
 }

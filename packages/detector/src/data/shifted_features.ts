@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { featureSource, type FeatureSource } from '@msflow/core';
 import { randomShifts, translateImages, type ImageDataset } from '@msflow/eval';
-import type { FeatureExtractor } from './extractor.js';
+import type { FeatureExtractor } from '../backbone/extractor.js';
 import { subsetFeatures } from './features.js';
 
 /** How {@link ShiftedFeatures} extracts each draw. */

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import type { FeatureSet } from '@msflow/core';
 import type { ImageDataset } from '@msflow/eval';
 import { describe, expect, it } from 'vitest';
-import type { FeatureExtractor } from '../src/pipeline/extractor.js';
-import { ShiftedFeatures } from '../src/pipeline/shifted_features.js';
+import type { FeatureExtractor } from '../src/backbone/extractor.js';
+import { ShiftedFeatures } from '../src/data/shifted_features.js';
 
 // Images whose pixel value is the column index: after a shift of dx the first column holds
 // max(0, -dx), so the fake backbone's one feature (the first pixel) reveals each image's shift.
