@@ -19,7 +19,7 @@ export { decodeImage, readImage, readImageSync, writeImage, writeImageSync, enco
 export { writeFileAtomic, writeFileAtomicSync } from './io/atomic.js';
 export { nodeFileOps, type FileOps } from './io/fs_ops.js';
 export { writeFileSet, recoverFileSet, fileSetPath, readFileSet } from './io/file_set.js';
-export { acquireLock, LockedError, LOCK_FILE, type FolderLock, type LockOwner } from './io/lock.js';
+export { acquireLock, processAlive, LockedError, LOCK_FILE, type FolderLock, type LockOwner } from './io/lock.js';
 
 // Image transforms
 export { lanczos3, lanczosCoefficients, resizeLanczosU8, resizeLanczosF32, type AxisCoefficients } from './image/lanczos.js';

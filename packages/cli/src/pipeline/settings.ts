@@ -49,6 +49,8 @@ export interface TrainSettings {
   quantile: number;
   /** Evaluate on the test split after every meta-epoch (when there is one). */
   evaluate: boolean;
+  /** Whether `--eval`/`--no-eval` (or the file's `eval`) chose it; otherwise a resumed run keeps its own choice. */
+  evaluateChosen: boolean;
   resume?: string;
   /** Whether the user chose the model structure (preset, config file or model flags). */
   explicitModel: boolean;
@@ -184,6 +186,7 @@ export function resolveTrainSettings(flags: TrainFlags): TrainSettings {
     valSplit: fractionFlag(f.valSplit, label('valSplit', '--val-split'), 0, 0.5) ?? 0,
     quantile: fractionFlag(f.quantile, label('quantile', '--quantile'), 0.5, 1) ?? 0.99,
     evaluate: f.eval ?? true,
+    evaluateChosen: f.eval !== undefined,
     resume: f.resume,
     explicitModel: flags.preset !== undefined || flags.config !== undefined || size !== undefined,
     featureCache: choiceFlag(f.featureCache, label('featureCache', '--feature-cache'), ['auto', 'memory', 'disk'] as const) ?? 'auto',

@@ -40,7 +40,15 @@ export interface FolderLock {
   release(): void;
 }
 
-function alive(pid: number): boolean {
+/**
+ * Whether a process with this pid runs on this machine (one of another user counts as running).
+ *
+ * @example
+ * ```ts
+ * processAlive(process.pid); // true
+ * ```
+ */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -93,7 +101,7 @@ export function acquireLock(dir: string, what?: string): FolderLock {
       }
       const owner = readOwner(path);
       // A lock nobody can read was left by a crash mid-way on a file system without link().
-      if (owner && (owner.host !== me.host || alive(owner.pid))) throw new LockedError(dir, owner);
+      if (owner && (owner.host !== me.host || processAlive(owner.pid))) throw new LockedError(dir, owner);
       tookOver = owner;
       rmSync(path, { force: true });
     }
