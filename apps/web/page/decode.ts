@@ -20,9 +20,9 @@ async function checkHeader(file: File, maxPixels: number): Promise<void> {
     throw new PageError('image', `${file.name} is not an image this page can read (expected a PNG or JPEG file)`);
   }
   try {
-    checkPixelBudget(header, file.name, maxPixels);
+    checkPixelBudget(header, file.name, maxPixels, '');
   } catch (err) {
-    throw new PageError('image', err instanceof ImageCodecError ? err.message : String(err));
+    throw new PageError('image', err instanceof ImageCodecError ? `${file.name}: ${err.reason}` : String(err));
   }
 }
 

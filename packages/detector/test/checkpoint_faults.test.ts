@@ -71,7 +71,7 @@ describe('checkpoints under faults (issue 28)', () => {
         lock.release();
         expect(whichSave(dir), step).toBe(seen);
         expect(readdirSync(dir).sort(), step).toEqual(['model.json', 'model.safetensors']);
-        expect(readCheckpoint(dir).training, step).not.toBeNull();
+        expect(readCheckpoint(dir).sidecar.training, step).not.toBeNull();
       }
     }
   });

@@ -140,18 +140,19 @@ export function readImageHeader(bytes: Uint8Array, source = 'image data'): Image
 /**
  * Refuses a header whose size is empty or above `maxPixels` (width x height), before decoding.
  *
+ * @param hint how to raise the limit, for the message (empty: none).
  * @throws {@link ImageCodecError} naming `source`, the size and the limit.
  * @example
  * ```ts
  * checkPixelBudget(readImageHeader(bytes, 'a.png'), 'a.png'); // throws for 30000x30000
  * ```
  */
-export function checkPixelBudget(header: Pick<ImageHeader, 'format' | 'width' | 'height'>, source: string, maxPixels = DEFAULT_MAX_PIXELS): void {
+export function checkPixelBudget(header: Pick<ImageHeader, 'format' | 'width' | 'height'>, source: string, maxPixels = DEFAULT_MAX_PIXELS, hint = 'MSFLOW_MAX_PIXELS raises it'): void {
   const { width, height } = header;
   const format = header.format.toUpperCase();
   if (!(width >= 1 && height >= 1)) throw new ImageCodecError(source, `${format}: header says ${width}x${height} pixels (width and height must be at least 1)`);
   if (width * height > maxPixels) {
     const mp = (n: number) => `${n >= 1e8 ? Math.round(n / 1e6) : Number((n / 1e6).toPrecision(3))} megapixels`;
-    throw new ImageCodecError(source, `${format}: header says ${width}x${height} = ${mp(width * height)}, over the limit of ${mp(maxPixels)} per image (MSFLOW_MAX_PIXELS raises it)`);
+    throw new ImageCodecError(source, `${format}: header says ${width}x${height} = ${mp(width * height)}, over the limit of ${mp(maxPixels)} per image${hint ? ` (${hint})` : ''}`);
   }
 }
