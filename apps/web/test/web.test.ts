@@ -2,11 +2,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deflateSync } from 'node:zlib';
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { crc32, encodeSafetensors } from '@msflow/core';
+import { encodeSafetensors } from '@msflow/core';
 import { readImageSync } from '@msflow/eval';
+import { pngWithHeader } from '@msflow/eval/testing';
 import { hasChromium, launch, WEBGPU_FLAGS } from './browser.js';
 import { makeDemo, msflow, serve, type Demo, type Served } from './cli.js';
 import { openPage, pick, scoreImages, text, type PageResult } from './page.js';
@@ -22,23 +22,6 @@ interface Expected {
   label: 0 | 1 | null;
   /** The CLI's heatmap overlay PNG, as RGB. */
   overlay: Uint8Array;
-}
-
-/** A tiny PNG whose header claims `width` x `height` grey pixels (one byte of image data). */
-function pngClaiming(width: number, height: number): Buffer {
-  const chunk = (type: string, data: Uint8Array) => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(parseInt(crc32(body), 16), 8 + data.length);
-    return out;
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8;
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(new Uint8Array(1))), chunk('IEND', new Uint8Array(0))]);
 }
 
 /** Page scores against `msflow predict`, and the heatmap canvas against the CLI's overlay PNG. */
@@ -153,7 +136,7 @@ describe.skipIf(!hasChromium() && !REQUIRE_WEBGPU)('apps/web in headless chromiu
     expect(await text(page, '#message')).toMatch(/^notes\.txt is not an image \(text\/plain\)/);
     // A 74-byte PNG whose header claims 30000x30000: refused from its header, never decoded.
     const bomb = join(dir, 'bomb.png');
-    writeFileSync(bomb, pngClaiming(30000, 30000));
+    writeFileSync(bomb, pngWithHeader({ width: 30000, height: 30000 }));
     await pick(page, '#images', [bomb, demo.images[0]], 'done');
     expect(await text(page, '#message')).toBe('bomb.png: PNG: header says 30000x30000 = 900 megapixels, over the limit of 100 megapixels per image');
     expect(await text(page, '#status')).toMatch(/^scored 1 of 2 images/);

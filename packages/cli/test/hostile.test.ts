@@ -7,10 +7,10 @@ import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { deflateSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { crc32, decodeSafetensors, deserializeCheckpoint, encodeSafetensors, sealSidecar, type CheckpointSidecar } from '@msflow/core';
 import { encodePng, readImageSync, writeImageSync } from '@msflow/eval';
+import { pngWithHeader } from '@msflow/eval/testing';
 import { BIN, msflow, tmp, type Run } from './helpers.js';
 
 /** Exactly one stderr line (after any progress logs), matching `pattern`, and exit `code`. */
@@ -48,23 +48,6 @@ function editWeights(run: string, pattern: RegExp, edit: (data: Float32Array) =>
   const s = readSidecar(run);
   writeSidecar(run, sealSidecar({ ...s, weights: { ...s.weights, bytes: bytes.length, crc32: crc32(bytes) } }));
   return names[0];
-}
-
-/** A PNG whose header says `width` x `height` grey pixels, with `rows` as its image data. */
-function pngWithHeader(width: number, height: number, rows: Uint8Array): Buffer {
-  const chunk = (type: string, data: Uint8Array) => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(parseInt(crc32(body), 16), 8 + data.length);
-    return out;
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 0, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(rows)), chunk('IEND', new Uint8Array(0))]);
 }
 
 /** GET `path` with a chosen Host header (fetch() does not let a caller set one). */
@@ -151,7 +134,7 @@ describe('hostile input (issue 28): the built CLI fails closed', () => {
 
   it('case 2: a 74-byte PNG whose header claims 30000x30000 is refused from its header, naming the file', async () => {
     const bomb = join(dir, 'bomb.png');
-    writeFileSync(bomb, pngWithHeader(30000, 30000, new Uint8Array(1)));
+    writeFileSync(bomb, pngWithHeader({ width: 30000, height: 30000 }));
     expect(readFileSync(bomb).length).toBeLessThan(80);
     failsWith(await msflow(['predict', base, bomb, '--backend', 'tfjs'], dir), 1, /^msflow: cannot decode .*bomb\.png: PNG: header says 30000x30000 = 900 megapixels, over the limit of 100 megapixels per image/);
   });
@@ -266,7 +249,7 @@ describe('hostile input (issue 28): the built CLI fails closed', () => {
     const [a, b] = (JSON.parse(ok.stdout) as { predictions: { score: number }[] }).predictions;
     expect(b.score).toBe(a.score);
     const zero = join(dir, 'zero.png');
-    writeFileSync(zero, pngWithHeader(0, 8, new Uint8Array(8)));
+    writeFileSync(zero, pngWithHeader({ width: 0, height: 8, inflated: new Uint8Array(8) }));
     failsWith(await msflow(['predict', base, zero, '--backend', 'tfjs'], dir), 1, /^msflow: cannot decode .*zero\.png: PNG: header says 0x8 pixels/);
   });
 

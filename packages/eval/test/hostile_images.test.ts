@@ -18,7 +18,8 @@ import {
   writeImageSync,
   type RawImage,
 } from '../src/index.js';
-import { rawPng, tempDir, withExifOrientation } from './helpers.js';
+import { pngWithHeader as rawPng } from '../src/testing/index.js';
+import { tempDir, withExifOrientation } from './helpers.js';
 
 const tmp = tempDir();
 afterAll(tmp.cleanup);

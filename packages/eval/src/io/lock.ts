@@ -85,7 +85,7 @@ export function acquireLock(dir: string, what?: string): FolderLock {
   const mine = held.get(path);
   if (mine && readOwner(path)?.pid === process.pid) {
     mine.count++;
-    return nestedLock(path, mine);
+    return holder(path, mine);
   }
   const me: LockOwner = { pid: process.pid, host: hostname(), started: new Date().toISOString(), ...(what ? { what } : {}) };
   const aside = `${path}.${process.pid}.tmp`;
@@ -115,12 +115,27 @@ export function acquireLock(dir: string, what?: string): FolderLock {
   } finally {
     rmSync(aside, { force: true });
   }
-  const entry = { count: 1 };
+  const entry: Held = { count: 1, onExit: () => removeIfMine(path) };
   held.set(path, entry);
-  const onExit = () => {
-    if (readOwner(path)?.pid === process.pid) rmSync(path, { force: true });
-  };
-  process.on('exit', onExit);
+  process.on('exit', entry.onExit);
+  return holder(path, entry, tookOver);
+}
+
+/** A lock this process holds: how many holders share it, and the exit hook that removes it. */
+interface Held {
+  count: number;
+  onExit: () => void;
+}
+
+/** Locks this process holds, by path. */
+const held = new Map<string, Held>();
+
+function removeIfMine(path: string): void {
+  if (readOwner(path)?.pid === process.pid) rmSync(path, { force: true });
+}
+
+/** One holder's handle: the last holder to release removes the file. */
+function holder(path: string, entry: Held, tookOver?: LockOwner): FolderLock {
   let released = false;
   return {
     path,
@@ -130,25 +145,8 @@ export function acquireLock(dir: string, what?: string): FolderLock {
       released = true;
       if (--entry.count > 0) return;
       held.delete(path);
-      process.off('exit', onExit);
-      onExit();
-    },
-  };
-}
-
-/** Locks this process holds, by path, with how many holders share each. */
-const held = new Map<string, { count: number }>();
-
-function nestedLock(path: string, entry: { count: number }): FolderLock {
-  let released = false;
-  return {
-    path,
-    release() {
-      if (released) return;
-      released = true;
-      if (--entry.count > 0) return;
-      held.delete(path);
-      if (readOwner(path)?.pid === process.pid) rmSync(path, { force: true });
+      process.off('exit', entry.onExit);
+      entry.onExit();
     },
   };
 }

@@ -5,3 +5,4 @@
  * @packageDocumentation
  */
 export { FaultyOps, SimulatedKill, type FaultMode } from './fault_ops.js';
+export { pngWithHeader, pngChunk, PNG_SIGNATURE, type PngHeaderOptions } from './png_files.js';
