@@ -159,6 +159,13 @@ describe.skipIf(!hasChromium() && !REQUIRE_WEBGPU)('apps/web in headless chromiu
     expect(await text(page, '#message')).toBe('package.json is not an msflow checkpoint (expected the model.json that msflow train writes next to model.safetensors)');
     await pick(page, '#model-files', [join(demo.checkpoint, 'model.json'), join(dir, 'notes.txt')], 'error');
     expect(await text(page, '#message')).toMatch(/^notes\.txt: not a model file/);
+    // A sidecar edited by hand (a threshold raised) no longer matches its CRC-32: refused.
+    const edited = JSON.parse(readFileSync(join(demo.checkpoint, 'model.json'), 'utf8'));
+    edited.cli.thresholds.f1.value = 99;
+    mkdirSync(join(dir, 'edited'), { recursive: true });
+    writeFileSync(join(dir, 'edited', 'model.json'), JSON.stringify(edited));
+    await pick(page, '#model-files', [join(dir, 'edited', 'model.json'), join(demo.checkpoint, 'model.safetensors')], 'error');
+    expect(await text(page, '#message')).toMatch(/^model\.json: the checkpoint's CRC-32 does not match \(edited or corrupt/);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MSFlowModel, sealSidecar, setBackend, Trainer, type MSFlowConfig } from '@msflow/core';
 import { createReferenceBackend, tinyMSFlowConfig } from '@msflow/core/testing';
 import { FaultyOps, SimulatedKill, type FaultMode } from '@msflow/eval/testing';
-import { DetectorError, lockRun, readCheckpoint, writeCheckpoint, type CliSidecarInfo } from '../src/index.js';
+import { DetectorError, lockRun, readCheckpoint, updateCliInfo, writeCheckpoint, type CliSidecarInfo } from '../src/index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'msflow-ckpt-faults-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -91,6 +91,19 @@ describe('checkpoints under faults (issue 28)', () => {
     writeFileSync(join(dir, 'model.json'), JSON.stringify(sealSidecar(sidecar)));
     expect(() => readCheckpoint(dir)).toThrow(DetectorError);
     expect(() => readCheckpoint(dir)).toThrow(`${join(dir, 'model.json')}: field cli.thresholds.quantile.value: expected a finite number, got "abc"`);
+  });
+
+  it('case 5: new thresholds reseal the sidecar (a format-1 sidecar becomes format 2) and keep the weights', () => {
+    const dir = runFolder();
+    const { sidecarCrc32: _, ...v1 } = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    writeFileSync(join(dir, 'model.json'), JSON.stringify({ ...v1, formatVersion: 1 }));
+    const weights = readFileSync(join(dir, 'model.safetensors'));
+    updateCliInfo(readCheckpoint(dir).paths, (c) => ({ ...c, thresholds: { ...c.thresholds, f1: { value: 0.3, f1: 0.9, source: 'test', images: 8 } } }));
+    const after = readCheckpoint(dir);
+    expect(after.sidecar.formatVersion).toBe(2);
+    expect(after.sidecar.cli!.thresholds.f1!.value).toBe(0.3);
+    expect(readFileSync(join(dir, 'model.safetensors')).equals(weights)).toBe(true);
+    expect(readdirSync(dir).sort()).toEqual(['model.json', 'model.safetensors']);
   });
 
   it('case 3: a second writer of one run is refused while the first is alive', () => {

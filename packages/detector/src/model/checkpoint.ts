@@ -1,6 +1,7 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import {
+  CHECKPOINT_FORMAT_VERSION,
   CheckpointError,
   deserializeCheckpoint,
   sealSidecar,
@@ -193,7 +194,9 @@ export function updateCliInfo(paths: CheckpointPaths, patch: (cli: CliSidecarInf
   try {
     const { sidecar } = readCheckpoint(`${stem}.json`);
     const cli = patch(structuredClone(sidecar.cli ?? { backbone: sidecar.backbone.weights ?? 'default', thresholds: {} }));
-    writeFileSet(dirname(stem), name, new Map([[`${name}.json`, JSON.stringify(sealSidecar({ ...sidecar, cli }), null, 1) + '\n']]));
+    // Resealed; a format-1 sidecar (no seal yet) becomes format 2 on the way.
+    const next = sealSidecar({ ...sidecar, formatVersion: CHECKPOINT_FORMAT_VERSION, cli });
+    writeFileSet(dirname(stem), name, new Map([[`${name}.json`, JSON.stringify(next, null, 1) + '\n']]));
   } finally {
     lock.release();
   }
