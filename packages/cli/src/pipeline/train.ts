@@ -1,13 +1,13 @@
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { getBackend, MSFlowModel, restoreModel, restoreTrainer, Trainer, validationLoss, type EvaluationOutput, type FeatureSet, type FeatureSource, type MSFlowConfig, type TrainingMetrics } from '@msflow/core';
+import { assertFiniteScores, CheckpointError, getBackend, MSFlowModel, restoreModel, restoreTrainer, Trainer, validationLoss, type EvaluationOutput, type FeatureSet, type FeatureSource, type MSFlowConfig, type TrainingMetrics } from '@msflow/core';
 import type { Evaluation, TypeMetrics } from '@msflow/eval';
 import { CliError, UsageError } from '../util/errors.js';
 import type { Output } from '../util/output.js';
-import { readCheckpoint, writeCheckpoint, type CheckpointPaths, type CliSidecarInfo, computePaths, type ComputePaths, hasTestSplit, openSplit, type DatasetRef, FeatureExtractor, type ExtractedSet, splitIndices, subsetFeatures, ShiftedFeatures, f1Threshold, quantile, type Thresholds } from '@msflow/detector';
+import { checkpointStem, lockRun, readCheckpoint, writeCheckpoint, type CheckpointPaths, type CliSidecarInfo, computePaths, type ComputePaths, hasTestSplit, openSplit, type DatasetRef, FeatureExtractor, type ExtractedSet, splitIndices, subsetFeatures, ShiftedFeatures, f1Threshold, quantile, type Thresholds } from '@msflow/detector';
 import { trainProgress } from './progress.js';
 import { HEADLINE_METRICS, scoreEvaluation, writeEvaluationReport, type ReportFiles } from './report.js';
-import { LazyRunDir } from './run_dir.js';
+import { LazyRunDir, removeStaleFeatureCaches } from './run_dir.js';
 import type { TrainSettings } from './settings.js';
 
 /** What training one class produced. */
@@ -80,6 +80,22 @@ function datasetRef(s: TrainSettings, className: string, recorded?: DatasetRef):
  * ```
  */
 export async function trainClass(s: TrainSettings, className: string, ctx: TrainContext): Promise<TrainOutcome> {
+  // One writer per run: a resumed run's folder is locked (and what a killed writer left there
+  // tidied) before its checkpoint is read; a new run's folder when it is created.
+  const resumeDir = s.resume ? dirname(checkpointStem(s.resume)) : undefined;
+  const lock = resumeDir ? lockRun(resumeDir, 'msflow train --resume') : undefined;
+  if (resumeDir && lock?.tidied.length) ctx.out.log(`${resumeDir}: ${lock.tidied.join(', ')} (left by an interrupted run)`);
+  const run = new LazyRunDir(s.out, className, resumeDir && lock ? { dir: resumeDir, lock } : undefined);
+  try {
+    const stale = removeStaleFeatureCaches(join(s.out, '.feature-cache'));
+    if (stale.length) ctx.out.log(`removed ${stale.length} feature cache file(s) of interrupted runs from ${join(s.out, '.feature-cache')}`);
+    return await trainInRun(s, className, ctx, run);
+  } finally {
+    run.close();
+  }
+}
+
+async function trainInRun(s: TrainSettings, className: string, ctx: TrainContext, run: LazyRunDir): Promise<TrainOutcome> {
   const { out } = ctx;
   const t0 = performance.now();
   const timings: Record<string, number> = {};
@@ -90,7 +106,9 @@ export async function trainClass(s: TrainSettings, className: string, ctx: Train
   const backboneChoice = resumed?.sidecar.cli?.backbone ?? s.backbone;
   const ref = datasetRef(s, resumed?.sidecar.cli?.dataset?.className ?? className, resumed?.sidecar.cli?.dataset);
   const trainSet = openSplit(ref, 'train', { size: config.inputSize });
-  const testDs = s.evaluate && hasTestSplit(ref) ? openSplit(ref, 'test', { size: config.inputSize, keepRgb: true }) : undefined;
+  // A resumed run keeps its own --eval / --no-eval unless the flag is given again.
+  const evaluateRun = resumed && !s.evaluateChosen ? (resumed.sidecar.cli?.evaluate ?? true) : s.evaluate;
+  const testDs = evaluateRun && hasTestSplit(ref) ? openSplit(ref, 'test', { size: config.inputSize, keepRgb: true }) : undefined;
 
   // Features: the frozen backbone runs once per image. A disk cache (float16) lives under the runs
   // root for the duration of this process only.
@@ -135,9 +153,20 @@ export async function trainClass(s: TrainSettings, className: string, ctx: Train
   const scoring = paths.scoring(model);
   const evaluate = scoring.evaluate;
   out.log(`${ref.className}: trainer ${trainer.stepper.description}${paths.why ? ` (not traced: ${paths.why})` : ''}`);
-  const run = new LazyRunDir(s.out, ref.className, resumed ? dirname(resumed.paths.weights) : undefined);
-  const cli: CliSidecarInfo = { backbone: backboneChoice, dataset: ref, thresholds: {}, split: { valSplit, quantile: q } };
-  const save = () => writeCheckpoint(join(run.path(), 'model'), model, { trainer, preset: resumed?.sidecar.preset ?? s.preset, backend: backend.name, cli });
+  const cli: CliSidecarInfo = { backbone: backboneChoice, dataset: ref, thresholds: {}, split: { valSplit, quantile: q }, evaluate: evaluateRun };
+  const save = async () => {
+    let saved: CheckpointPaths;
+    try {
+      saved = await writeCheckpoint(join(run.path(), 'model'), model, { trainer, preset: resumed?.sidecar.preset ?? s.preset, backend: backend.name, cli });
+    } catch (err) {
+      if (!(err instanceof CheckpointError)) throw err;
+      const kept = run.saved ? ` (the previous checkpoint in ${run.created} is kept)` : '';
+      throw new CliError(`${ref.className}: training diverged, the checkpoint was not saved${kept}: ${err.message}`);
+    }
+    run.markSaved();
+    return saved;
+  };
+  const scored = (what: string) => `the model being trained on ${ref.className} (${what})`;
   let shifted: ShiftedFeatures | undefined;
   try {
     const tc = config.train;
@@ -181,6 +210,7 @@ export async function trainClass(s: TrainSettings, className: string, ctx: Train
               const metrics: Record<string, number> = valFeatures ? { valLossPerDim: (await validationLoss(m, valFeatures, tc.batchSize)).lossPerDim } : {};
               if (test) {
                 const output = await evaluate(test.features);
+                assertFiniteScores(output.imageScores, test.paths, scored(`meta-epoch ${trainer.state.metrics.history.length + 1}`));
                 const evaluation = scoreEvaluation(output, test);
                 last = { output, evaluation };
                 for (const k of HEADLINE_METRICS) if (Number.isFinite(evaluation.metrics[k])) metrics[k] = evaluation.metrics[k];
@@ -210,9 +240,11 @@ export async function trainClass(s: TrainSettings, className: string, ctx: Train
     t = performance.now();
     const normal = valFeatures ?? trainFeatures;
     const normalScores = (await evaluate(normal, { maps: false })).imageScores;
+    assertFiniteScores(normalScores, (i) => `normal ${valFeatures ? 'validation' : 'training'} image ${i}`, scored('thresholds'));
     cli.thresholds.quantile = { value: quantile(normalScores, q), q, source: valFeatures ? 'validation' : 'train', images: normal.count };
     if (!last && test) {
       const output = await evaluate(test.features);
+      assertFiniteScores(output.imageScores, test.paths, scored('final evaluation'));
       last = { output, evaluation: scoreEvaluation(output, test) };
     }
     if (last && test) cli.thresholds.f1 = f1Threshold(last.output.imageScores, test.labels, 'test');
