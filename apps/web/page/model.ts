@@ -1,4 +1,4 @@
-import { architecture, CHECKPOINT_FORMAT, type CheckpointSidecar, type Preprocess } from '@msflow/core';
+import { architecture, CHECKPOINT_FORMAT, sidecarCrc32, type CheckpointSidecar, type Preprocess } from '@msflow/core';
 import { PageError } from './errors.js';
 
 /** What `msflow serve` puts at `api/model` (written by the CLI's `prepareWebModel`). */
@@ -70,6 +70,13 @@ function asSidecar(value: unknown, file: string): ModelBundle['sidecar'] {
   const size = s?.config?.inputSize;
   if (!s || s.format !== CHECKPOINT_FORMAT || !Array.isArray(size) || typeof s.config?.backbone !== 'string') {
     throw new PageError('model', `${file} is not an msflow checkpoint (expected the model.json that msflow train writes next to model.safetensors)`);
+  }
+  // The ONNX path never loads the weights through the checkpoint reader: check what it uses here.
+  if ((s.formatVersion ?? 1) >= 2 && sidecarCrc32(s as Record<string, unknown>) !== s.sidecarCrc32) {
+    throw new PageError('model', `${file}: the checkpoint's CRC-32 does not match (edited or corrupt: config, permutations or thresholds changed since it was written)`);
+  }
+  for (const [kind, t] of Object.entries(s.cli?.thresholds ?? {})) {
+    if (typeof t?.value !== 'number' || !Number.isFinite(t.value)) throw new PageError('model', `${file}: field cli.thresholds.${kind}.value is not a number`);
   }
   return s as ModelBundle['sidecar'];
 }

@@ -1,4 +1,4 @@
-import { restoreModel, type EvaluationOutput, type MSFlowConfig, type MSFlowModel } from '@msflow/core';
+import { assertFiniteScores, restoreModel, type EvaluationOutput, type MSFlowConfig, type MSFlowModel } from '@msflow/core';
 import type { Evaluation, TypeMetrics } from '@msflow/eval';
 import type { ExtractedSet, FeatureExtractor, ImageSource } from './backbone/extractor.js';
 import { imagesDataset, openSplit, type DatasetRef } from './data/dataset.js';
@@ -175,9 +175,10 @@ export class Detector {
   async predict(images: ImageInput | readonly ImageInput[], options: PredictOptions = {}): Promise<Prediction[]> {
     const list = Array.isArray(images) ? (images as readonly ImageInput[]) : [images as ImageInput];
     const threshold = this.threshold(options.threshold ?? 'auto');
-    const source = this.source(list, options.rgb === true);
-    const [set] = await this.features([source]);
+    const [set] = await this.features([this.images(list, options.rgb === true)]);
     const output = await this.scoring().evaluate(set.features, { maps: true });
+    // NaN >= threshold is false: a broken model would call every image normal.
+    assertFiniteScores(output.imageScores, set.paths, this.weightsName);
     const { height, width } = output.shape;
     const px = height * width;
     return set.paths.map((file, i) => {
@@ -206,6 +207,7 @@ export class Detector {
     const features = (performance.now() - t) / 1000;
     t = performance.now();
     const output = await this.scoring().evaluate(set.features);
+    assertFiniteScores(output.imageScores, set.paths, this.weightsName);
     const scoring = (performance.now() - t) / 1000;
     t = performance.now();
     const evaluation = scoreEvaluation(output, set, true);
@@ -236,7 +238,12 @@ export class Detector {
     onBackend(this.parts.plan.backend, () => this.parts.model.dispose());
   }
 
-  private source(list: readonly ImageInput[], keepRgb: boolean): ImageSource {
+  /** The checkpoint's weights file (or `the detector`), for messages. */
+  private get weightsName(): string {
+    return this.checkpoint?.weights ?? 'the detector';
+  }
+
+  private images(list: readonly ImageInput[], keepRgb: boolean): ImageSource {
     const size = { height: this.config.inputSize[0], width: this.config.inputSize[1] };
     if (list.length === 0) throw new UsageError('no images given', { option: 'images' });
     if (list.every((x) => typeof x === 'string')) return imagesDataset(list as string[], { size: this.config.inputSize, keepRgb });

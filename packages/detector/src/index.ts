@@ -35,7 +35,22 @@ export { ShiftedFeatures, type ShiftedFeaturesOptions } from './data/shifted_fea
 export { writeSyntheticDataset } from './data/synth.js';
 
 // Checkpoints, thresholds, export, reports.
-export { canonical, CHECKPOINT_STEM, checkpointPaths, readCheckpoint, updateCliInfo, writeCheckpoint, type CheckpointPaths, type CliSidecarInfo, type LoadedCheckpoint, type Sidecar } from './model/checkpoint.js';
+export {
+  canonical,
+  CHECKPOINT_STEM,
+  checkpointPaths,
+  checkpointStem,
+  lockRun,
+  readCheckpoint,
+  updateCliInfo,
+  writeCheckpoint,
+  type CheckpointPaths,
+  type CliSidecarInfo,
+  type LoadedCheckpoint,
+  type Sidecar,
+  type WriteCheckpointOptions,
+} from './model/checkpoint.js';
+export { checkCliInfo } from './model/cli_info.js';
 export { saveParts } from './model/save.js';
 export { f1Threshold, pickThreshold, quantile, type ThresholdMode, type Thresholds } from './model/thresholds.js';
 export { exportDetector, float32Below, type ExportOptions, type ExportResult } from './model/export.js';

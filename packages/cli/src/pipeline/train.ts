@@ -1,10 +1,11 @@
-import { basename, dirname } from 'node:path';
-import type { TrainingMetrics } from '@msflow/core';
+import { basename, dirname, join } from 'node:path';
+import { CheckpointError, type TrainingMetrics } from '@msflow/core';
 import type { TypeMetrics } from '@msflow/eval';
-import { checkpointPaths, describePlan, Detector, saveParts, writeEvaluationReport, type CheckpointPaths, type ExecutionPlan, type FeaturesReady, type FitEvent, type PlanSummary, type ReportFiles, type Thresholds } from '@msflow/detector';
+import { checkpointStem, describePlan, Detector, lockRun, saveParts, type DetectorParts, writeEvaluationReport, type CheckpointPaths, type ExecutionPlan, type FeaturesReady, type FitEvent, type PlanSummary, type ReportFiles, type Thresholds } from '@msflow/detector';
 import type { Output } from '../util/output.js';
 import { trainProgress } from './progress.js';
-import { LazyRunDir } from './run_dir.js';
+import { LazyRunDir, removeStaleFeatureCaches } from './run_dir.js';
+import { CliError } from '../util/errors.js';
 import type { TrainSettings } from './settings.js';
 
 /** What training one class produced. */
@@ -47,7 +48,7 @@ export interface TrainContext {
 }
 
 /** Prints a fit's events as the CLI's log lines and progress bars. */
-function fitLog(out: Output, s: TrainSettings, fallbackClass: string, onStart: (className: string) => void) {
+function fitLog(out: Output, s: TrainSettings, fallbackClass: string) {
   let cls = fallbackClass;
   let bar: ReturnType<Output['progress']> | undefined;
   let train: ReturnType<typeof trainProgress> | undefined;
@@ -65,7 +66,6 @@ function fitLog(out: Output, s: TrainSettings, fallbackClass: string, onStart: (
           cls = e.dataset?.className || (e.dataset ? basename(e.dataset.root) : fallbackClass);
           preset = e.preset;
           plan = e.plan;
-          onStart(cls);
           break;
         case 'features':
           bar ??= out.progress(`features ${cls}`, e.total);
@@ -94,9 +94,10 @@ function fitLog(out: Output, s: TrainSettings, fallbackClass: string, onStart: (
 }
 
 /**
- * `msflow train` for one class, as a shell over `@msflow/detector`'s fit: the run folder, a
- * checkpoint after each meta-epoch and at the end (with thresholds), the log lines, and the
- * HTML report. With `settings.resume`, continues that checkpoint's run in its folder.
+ * `msflow train` for one class, as a shell over `@msflow/detector`'s fit: the run folder (locked
+ * while this process writes it; `latest` moves only to a complete checkpoint), a checkpoint after
+ * each meta-epoch and at the end (with thresholds), the log lines, and the HTML report. With
+ * `settings.resume`, continues that checkpoint's run in its folder.
  *
  * @example
  * ```ts
@@ -104,11 +105,38 @@ function fitLog(out: Output, s: TrainSettings, fallbackClass: string, onStart: (
  * ```
  */
 export async function trainClass(s: TrainSettings, className: string, ctx: TrainContext): Promise<TrainOutcome> {
+  // One writer per run: a resumed run's folder is locked (and what a killed writer left there
+  // tidied) before its checkpoint is read; a new run's folder when it is created.
+  const resumeDir = s.resume ? dirname(checkpointStem(s.resume)) : undefined;
+  const lock = resumeDir ? lockRun(resumeDir, 'msflow train --resume') : undefined;
+  if (resumeDir && lock?.tidied.length) ctx.out.log(`${resumeDir}: ${lock.tidied.join(', ')} (left by an interrupted run)`);
+  const run = new LazyRunDir(s.out, className, resumeDir && lock ? { dir: resumeDir, lock } : undefined);
+  try {
+    const stale = removeStaleFeatureCaches(join(s.out, '.feature-cache'));
+    if (stale.length) ctx.out.log(`removed ${stale.length} feature cache file(s) of interrupted runs from ${join(s.out, '.feature-cache')}`);
+    return await trainInRun(s, className, ctx, run);
+  } finally {
+    run.close();
+  }
+}
+
+async function trainInRun(s: TrainSettings, className: string, ctx: TrainContext, run: LazyRunDir): Promise<TrainOutcome> {
   const { out } = ctx;
   const t0 = performance.now();
-  let run: LazyRunDir | undefined;
-  const existing = s.resume ? dirname(checkpointPaths(s.resume).weights) : undefined;
-  const log = fitLog(out, s, className, (cls) => (run = new LazyRunDir(s.out, cls, existing)));
+  const log = fitLog(out, s, className);
+  // A checkpoint is complete once saved; non-finite weights are refused and the previous one kept.
+  const save = async (parts: DetectorParts): Promise<CheckpointPaths> => {
+    let saved: CheckpointPaths;
+    try {
+      saved = await saveParts(parts, run.path());
+    } catch (err) {
+      if (!(err instanceof CheckpointError)) throw err;
+      const kept = run.saved ? ` (the previous checkpoint in ${run.created} is kept)` : '';
+      throw new CliError(`${log.className}: training diverged, the checkpoint was not saved${kept}: ${err.message}`);
+    }
+    run.markSaved();
+    return saved;
+  };
   const explicit = !s.resume || s.explicitModel;
   const r = await Detector.fitWithReport({
     plan: ctx.plan,
@@ -116,30 +144,31 @@ export async function trainClass(s: TrainSettings, className: string, ctx: Train
     trainer: s.trainer,
     executionProviders: s.executionProviders,
     ...(s.data ? { train: { kind: s.kind, root: s.data, className, testDir: s.testDir, masksDir: s.masksDir } } : {}),
-    evaluate: s.evaluate,
+    // A resumed run keeps its own --eval / --no-eval unless the flag is given again.
+    ...(s.evaluateChosen || !s.resume ? { evaluate: s.evaluate } : {}),
     ...(explicit ? { preset: s.preset, config: s.overrides } : {}),
     backbone: s.backbone,
     valSplit: s.valSplit,
     quantile: s.quantile,
     featureCache: s.featureCache,
-    cacheDir: `${s.out}/.feature-cache`,
+    cacheDir: join(s.out, '.feature-cache'),
     resume: s.resume,
     signal: ctx.signal,
     onProgress: (e) => log.onProgress(e),
     onFeatures: ctx.onFeatures ? (f) => ctx.onFeatures!({ ...f, className: log.className }) : undefined,
-    onMetaEpochEnd: async (parts) => void (await saveParts(parts, run!.path())),
+    onMetaEpochEnd: async (parts) => void (await save(parts)),
   });
   log.end();
   const d = r.detector;
   try {
-    const checkpoint = await d.save(run!.path());
+    const checkpoint = await save(r.parts);
     const plan = d.planSummary;
-    const base = { className: log.className, runDir: run!.path(), checkpoint, metrics: r.metrics, thresholds: r.thresholds, images: r.images, backend: plan.backend, plan, trainer: r.trainer, featuresVia: r.featuresVia, timings: r.timings };
+    const base = { className: log.className, runDir: run.path(), checkpoint, metrics: r.metrics, thresholds: r.thresholds, images: r.images, backend: plan.backend, plan, trainer: r.trainer, featuresVia: r.featuresVia, timings: r.timings };
     if (r.status === 'cancelled') return { ...base, status: 'cancelled' };
     let report: ReportFiles | undefined;
     if (r.final) {
       r.timings.total = (performance.now() - t0) / 1000;
-      report = writeEvaluationReport(run!.path(), {
+      report = writeEvaluationReport(run.path(), {
         datasetName: d.info.dataset?.kind ?? 'folder',
         className: log.className,
         set: r.final.set,

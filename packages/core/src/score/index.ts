@@ -7,3 +7,4 @@
 export { logpMap, additiveMap, multiplicativeMap, imageScore, topKCount } from './maps.js';
 export { scoreLatents, predict, type ScoreMaps } from './predict.js';
 export { evaluate, type BatchScorer, type BatchScores, type EvaluateOptions, type EvaluationOutput } from './evaluate.js';
+export { assertFiniteScores, NonFiniteScoreError } from './finite.js';

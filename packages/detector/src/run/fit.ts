@@ -1,4 +1,4 @@
-import { MSFlowModel, restoreModel, restoreTrainer, Trainer, validationLoss, type EvaluationOutput, type FeatureSet, type FeatureSource, type MSFlowConfig, type TrainEvent, type TrainingMetrics } from '@msflow/core';
+import { assertFiniteScores, MSFlowModel, restoreModel, restoreTrainer, Trainer, validationLoss, type EvaluationOutput, type FeatureSet, type FeatureSource, type MSFlowConfig, type TrainEvent, type TrainingMetrics } from '@msflow/core';
 import type { Evaluation, TypeMetrics } from '@msflow/eval';
 import type { BackboneChoice } from '../backbone/backbone.js';
 import type { ExtractedSet, FeatureExtractor, ImageSource } from '../backbone/extractor.js';
@@ -64,6 +64,8 @@ export interface FitRequest {
   train: ImageSource;
   /** Labelled test images, evaluated after every meta-epoch (keep their RGB for reports). */
   test?: ImageSource;
+  /** Whether the run evaluates after each meta-epoch (recorded, so a resumed run keeps it). */
+  evaluate: boolean;
   /** The dataset, recorded in the checkpoint so tests and resumed runs find it again. */
   dataset?: DatasetRef;
   /** Fraction of the normal images held out for the normal-score threshold. */
@@ -179,7 +181,9 @@ export async function fitParts(request: FitRequest, hooks: FitHooks = {}): Promi
   const trainer = onBackend(plan.backend, () => (resume ? restoreTrainer(model, resume, { stepper: plan.stepper }) : new Trainer(model, undefined, { stepper: plan.stepper })));
   // Traced scoring reads the traced trainer's parameters where they are (one store for both).
   const scoring = plan.scoring(model, trainer);
-  const info: CliSidecarInfo = { backbone: request.backbone, ...(request.dataset ? { dataset: request.dataset } : {}), thresholds: {}, split: { valSplit: request.valSplit, quantile: request.quantile } };
+  const info: CliSidecarInfo = { backbone: request.backbone, ...(request.dataset ? { dataset: request.dataset } : {}), thresholds: {}, split: { valSplit: request.valSplit, quantile: request.quantile }, evaluate: request.evaluate };
+  // A NaN score would label every image normal: scores are checked before they become metrics or thresholds.
+  const scored = (what: string) => `the model being trained on ${request.dataset?.className || 'these images'} (${what})`;
   const parts: DetectorParts = { plan, model, trainer, preset: request.preset, info };
   let shifted: ShiftedFeatures | undefined;
   const onExit = () => shifted?.dispose();
@@ -229,6 +233,7 @@ export async function fitParts(request: FitRequest, hooks: FitHooks = {}): Promi
                 const metrics: Record<string, number> = valFeatures ? { valLossPerDim: (await validationLoss(m, valFeatures, tc.batchSize)).lossPerDim } : {};
                 if (test) {
                   const output = await scoring.evaluate(test.features);
+                  assertFiniteScores(output.imageScores, test.paths, scored(`meta-epoch ${metaEpoch + 1}`));
                   // The last meta-epoch's evaluation is the final one: curves and per-type rows once.
                   const evaluation = scoreEvaluation(output, test, metaEpoch + 1 === tc.metaEpochs);
                   last = { output, evaluation };
@@ -260,10 +265,12 @@ export async function fitParts(request: FitRequest, hooks: FitHooks = {}): Promi
     t = performance.now();
     const normal = valFeatures ?? trainFeatures;
     const normalScores = (await scoring.evaluate(normal, { maps: false })).imageScores;
+    assertFiniteScores(normalScores, (i) => `normal ${valFeatures ? 'validation' : 'training'} image ${i}`, scored('thresholds'));
     info.thresholds.quantile = { value: quantile(normalScores, request.quantile), q: request.quantile, source: valFeatures ? 'validation' : 'train', images: normal.count };
     if (test && !last?.evaluation.curves) {
       // No evaluation ran in the last meta-epoch (a resumed, already finished run).
       const output = await scoring.evaluate(test.features);
+      assertFiniteScores(output.imageScores, test.paths, scored('final evaluation'));
       last = { output, evaluation: scoreEvaluation(output, test, true) };
     }
     if (last && test) info.thresholds.f1 = f1Threshold(last.output.imageScores, test.labels, 'test');

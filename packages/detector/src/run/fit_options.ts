@@ -20,7 +20,7 @@ export interface FitOptions extends PlanOptions, FitHooks {
   test?: string;
   /** Masks of `test`: one folder per defect type. */
   masks?: string;
-  /** Evaluate on the test split after every meta-epoch (default true when there is one). */
+  /** Evaluate on the test split after every meta-epoch (default: true when there is one; a resumed run keeps its own choice). */
   evaluate?: boolean;
   /** Model preset: `cpu` (default), `paper`, or `cpu-resnet18` (with a resnet18 `backbone` file). */
   preset?: string;
@@ -72,9 +72,12 @@ export async function resolveFitRequest(o: FitOptions): Promise<{ request: FitRe
   else ref = recorded?.dataset;
   if (!ref) throw new UsageError('required (a folder of normal images, or a dataset such as { kind: "mvtec", root, className })', { option: 'train' });
   const train = openSplit(ref, 'train', { size: config.inputSize });
-  const test = o.evaluate !== false && hasTestSplit(ref) ? openSplit(ref, 'test', { size: config.inputSize, keepRgb: true }) : undefined;
+  // A resumed run keeps its own evaluate / no-evaluate choice unless the option is given again.
+  const evaluate = o.evaluate ?? recorded?.evaluate ?? true;
+  const test = evaluate && hasTestSplit(ref) ? openSplit(ref, 'test', { size: config.inputSize, keepRgb: true }) : undefined;
   const plan = checked instanceof ExecutionPlan ? checked : await checked.start();
-  const path = join(o.cacheDir ?? tmpdir(), `msflow-features-${ref.className || 'train'}-${process.pid}-${fits++}.safetensors`);
+  // The pid comes last: a sweep of caches left by killed processes reads it from the name.
+  const path = join(o.cacheDir ?? tmpdir(), `${ref.className || 'train'}-${fits++}-${process.pid}.safetensors`);
   const cleanup = () => {
     rmSync(path, { force: true });
     rmSync(path.replace(/\.safetensors$/, '-shifted.safetensors'), { force: true });
@@ -88,6 +91,7 @@ export async function resolveFitRequest(o: FitOptions): Promise<{ request: FitRe
       backbone: recorded?.backbone ?? backbone,
       train,
       test,
+      evaluate,
       dataset: ref,
       valSplit: recorded?.split?.valSplit ?? fraction(o.valSplit, 'valSplit', 0, 0.5, 0),
       quantile: recorded?.split?.quantile ?? fraction(o.quantile, 'quantile', 0.5, 1, 0.99),
