@@ -35,6 +35,8 @@ export interface PredictOptions {
   threshold?: ThresholdMode | number;
   /** Also return each image's resized 8-bit RGB (for overlays). */
   rgb?: boolean;
+  /** Stops scoring between batches (the promise rejects with the signal's reason). */
+  signal?: AbortSignal;
 }
 
 /** Options of {@link Detector.load}. */
@@ -176,7 +178,7 @@ export class Detector {
     const list = Array.isArray(images) ? (images as readonly ImageInput[]) : [images as ImageInput];
     const threshold = this.threshold(options.threshold ?? 'auto');
     const [set] = await this.features([this.images(list, options.rgb === true)]);
-    const output = await this.scoring().evaluate(set.features, { maps: true });
+    const output = await this.scoring().evaluate(set.features, { maps: true, signal: options.signal });
     // NaN >= threshold is false: a broken model would call every image normal.
     assertFiniteScores(output.imageScores, set.paths, this.weightsName);
     const { height, width } = output.shape;
@@ -198,7 +200,10 @@ export class Detector {
    * `masks`, one mask folder per defect type), a dataset reference, or an opened dataset. With
    * `storeThreshold`, the set's F1-max threshold becomes the detector's (saved by {@link save}).
    */
-  async evaluate(test: string | DatasetRef | ImageSource, options: { masks?: string; storeThreshold?: boolean; onProgress?: (done: number, total: number) => void } = {}): Promise<DetectorEvaluation> {
+  async evaluate(
+    test: string | DatasetRef | ImageSource,
+    options: { masks?: string; storeThreshold?: boolean; onProgress?: (done: number, total: number) => void; signal?: AbortSignal } = {},
+  ): Promise<DetectorEvaluation> {
     const size = this.config.inputSize;
     const source =
       typeof test === 'string' ? openSplit({ kind: 'folder', root: test, className: '', testDir: test, masksDir: options.masks }, 'test', { size, keepRgb: true }) : 'kind' in test ? openSplit(test, 'test', { size, keepRgb: true }) : test;
@@ -206,7 +211,7 @@ export class Detector {
     const [set] = await this.features([source], options.onProgress);
     const features = (performance.now() - t) / 1000;
     t = performance.now();
-    const output = await this.scoring().evaluate(set.features);
+    const output = await this.scoring().evaluate(set.features, { signal: options.signal });
     assertFiniteScores(output.imageScores, set.paths, this.weightsName);
     const scoring = (performance.now() - t) / 1000;
     t = performance.now();
