@@ -9,5 +9,5 @@ export type { RawImage, RgbImage, ChannelCount } from './io/raw_image.js';
 export { resizeLanczosU8, resizeLanczosF32 } from './image/lanczos.js';
 export { IMAGENET, normalizeRgb8, type Normalization } from './image/normalize.js';
 export { preprocessImage, toImageSize, type ImageSize, type SizeLike, type PreprocessedImage } from './image/preprocess.js';
-export { heatmapOverlay, valueRange, type OverlayOptions } from './viz/overlay.js';
+export { heatmapOverlay, defectOverlay, drawContour, thresholdMap, valueRange, type OverlayOptions, type DefectOverlayOptions } from './viz/overlay.js';
 export { jet, JET_LUT } from './viz/colormap.js';

@@ -52,7 +52,7 @@ export { metricsByType, type ByTypeInput, type TypeMetrics } from './metrics/by_
 
 // Visualisation
 export { jet, JET_LUT } from './viz/colormap.js';
-export { heatmapOverlay, drawContour, maskBoundary, thresholdMap, maskToRgb, valueRange, type OverlayOptions } from './viz/overlay.js';
+export { heatmapOverlay, defectOverlay, drawContour, maskBoundary, thresholdMap, maskToRgb, valueRange, type OverlayOptions, type DefectOverlayOptions } from './viz/overlay.js';
 export { contactSheet, type SheetItem, type ContactSheetOptions } from './viz/contact_sheet.js';
 export { curveSvg, rocSvg, proSvg, thinCurve, type CurveSeries, type CurveChartOptions } from './viz/svg.js';
 export { renderHtmlReport, writeHtmlReport, htmlTable, pngDataUri, type HtmlReport, type HtmlSection, type HtmlTable } from './viz/html.js';
