@@ -59,7 +59,7 @@ export { renderHtmlReport, writeHtmlReport, htmlTable, pngDataUri, type HtmlRepo
 export { rgbToPng, writeRgbPng } from './viz/png.js';
 
 // Reports
-export { RUN_RESULT_SCHEMA, RunResultError, validateRunResult, readRunResult, writeRunResult, type RunResult, type MetricSet, type AnomalyMapsRef } from './report/run_result.js';
+export { RUN_RESULT_SCHEMA, RunResultError, validateRunResult, readRunResult, writeRunResult, type RunResult, type RunDecision, type MetricSet, type AnomalyMapsRef } from './report/run_result.js';
 export { writeRunResultWithMaps, loadAnomalyMaps, type AnomalyMaps } from './report/maps_file.js';
 export { compareRuns, compareRunFiles, comparisonMarkdown, comparisonHtml, comparisonTables, writeComparison, METRIC_LABELS, type ComparedRun, type Comparison, type PairDifference } from './report/compare.js';
 export { buildRunReport, renderRunReport, writeRunReport, type RunVisuals } from './report/run_report.js';
