@@ -13,5 +13,19 @@ export { splitIndices, subsetFeatures } from './data/features.js';
 export { ShiftedFeatures, type ShiftedFeaturesOptions } from './data/shifted_features.js';
 export { writeSyntheticDataset } from './data/synth.js';
 export { canonical, CHECKPOINT_STEM, checkpointPaths, readCheckpoint, updateCliInfo, writeCheckpoint, type CheckpointPaths, type CliSidecarInfo, type LoadedCheckpoint, type Sidecar } from './model/checkpoint.js';
-export { f1Threshold, pickThreshold, quantile, type ThresholdMode, type Thresholds } from './model/thresholds.js';
+export {
+  describeNormalThreshold,
+  f1Threshold,
+  missingThreshold,
+  normalized,
+  normalThreshold,
+  pickThreshold,
+  quantile,
+  thresholdOnSet,
+  type ChosenThreshold,
+  type NormalThreshold,
+  type ThresholdMode,
+  type Thresholds,
+} from './model/thresholds.js';
+export { recalibrate } from './model/calibrate.js';
 export { exportCheckpoint, float32Below, type ExportOptions } from './model/export.js';
