@@ -27,6 +27,16 @@ function listFlag(value: string | string[] | undefined, flag: string): string[] 
   return list;
 }
 
+/** Normal training images held out by default: the threshold's false-positive rate is estimated on images the flows did not fit. */
+export const DEFAULT_VAL_SPLIT = 0.2;
+/** Default false-positive rate of the image threshold (`--fpr`). */
+export const DEFAULT_FPR = 0.01;
+
+/** `--fpr`: a false-positive rate in [0, 0.5]. */
+export function fprFlag(value: string | number | undefined): number | undefined {
+  return fractionFlag(value, '--fpr', 0, 0.5);
+}
+
 /** Settings of `msflow train` (and the demo), after config file and flags are merged. */
 export interface TrainSettings {
   preset: string;
@@ -42,10 +52,10 @@ export interface TrainSettings {
   backbone: string;
   /** Runs root (`runs`). */
   out: string;
-  /** Fraction of normal training images held out for the thresholds (0: none). */
+  /** Fraction of normal training images held out for the thresholds (0: none; the training images' own scores are optimistic). */
   valSplit: number;
-  /** Quantile of normal scores used as the normal-only threshold. */
-  quantile: number;
+  /** False-positive rate on the held-out normal images at which the image threshold is chosen. */
+  fpr: number;
   /** Evaluate on the test split after every meta-epoch (when there is one). */
   evaluate: boolean;
   resume?: string;
@@ -79,7 +89,7 @@ export interface TrainFlags {
   size?: string | number;
   out?: string;
   valSplit?: string | number;
-  quantile?: string | number;
+  fpr?: string | number;
   eval?: boolean;
   resume?: string;
   featureCache?: string;
@@ -90,7 +100,7 @@ export interface TrainFlags {
   model?: ConfigOverrides;
 }
 
-const FILE_KEYS = new Set(['data', 'kind', 'class', 'testDir', 'masks', 'preset', 'backend', 'backbone', 'seed', 'epochs', 'subEpochs', 'batchSize', 'lr', 'translate', 'size', 'out', 'valSplit', 'quantile', 'eval', 'featureCache', 'trainer', 'executionProviders', 'model']);
+const FILE_KEYS = new Set(['data', 'kind', 'class', 'testDir', 'masks', 'preset', 'backend', 'backbone', 'seed', 'epochs', 'subEpochs', 'batchSize', 'lr', 'translate', 'size', 'out', 'valSplit', 'fpr', 'eval', 'featureCache', 'trainer', 'executionProviders', 'model']);
 
 /**
  * Merges a config file (JSON or YAML, keys as the long flag names in camelCase plus `model` for
@@ -153,8 +163,8 @@ export function resolveTrainSettings(flags: TrainFlags): TrainSettings {
     backend: f.backend ?? 'auto',
     backbone: backbone === 'default' || backbone === 'random' ? backbone : resolve(backbone),
     out: resolve(f.out ?? 'runs'),
-    valSplit: fractionFlag(f.valSplit, '--val-split', 0, 0.5) ?? 0,
-    quantile: fractionFlag(f.quantile, '--quantile', 0.5, 1) ?? 0.99,
+    valSplit: fractionFlag(f.valSplit, '--val-split', 0, 0.5) ?? DEFAULT_VAL_SPLIT,
+    fpr: fprFlag(f.fpr) ?? DEFAULT_FPR,
     evaluate: f.eval ?? true,
     resume: f.resume,
     explicitModel: flags.preset !== undefined || flags.config !== undefined || size !== undefined,

@@ -1,12 +1,12 @@
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { getBackend, MSFlowModel, restoreModel, restoreTrainer, Trainer, validationLoss, type EvaluationOutput, type FeatureSet, type FeatureSource, type MSFlowConfig, type TrainingMetrics } from '@msflow/core';
-import type { Evaluation, TypeMetrics } from '@msflow/eval';
+import type { Evaluation, RunDecision, TypeMetrics } from '@msflow/eval';
 import { CliError, UsageError } from '../util/errors.js';
 import type { Output } from '../util/output.js';
-import { readCheckpoint, writeCheckpoint, type CheckpointPaths, type CliSidecarInfo, computePaths, type ComputePaths, hasTestSplit, openSplit, type DatasetRef, FeatureExtractor, type ExtractedSet, splitIndices, subsetFeatures, ShiftedFeatures, f1Threshold, quantile, type Thresholds } from '@msflow/detector';
+import { readCheckpoint, writeCheckpoint, type CheckpointPaths, type CliSidecarInfo, computePaths, type ComputePaths, hasTestSplit, openSplit, type DatasetRef, FeatureExtractor, type ExtractedSet, splitIndices, subsetFeatures, ShiftedFeatures, f1Threshold, normalThreshold, type Thresholds } from '@msflow/detector';
 import { trainProgress } from './progress.js';
-import { HEADLINE_METRICS, scoreEvaluation, writeEvaluationReport, type ReportFiles } from './report.js';
+import { decisionOn, HEADLINE_METRICS, scoreEvaluation, writeEvaluationReport, type ReportFiles } from './report.js';
 import { LazyRunDir } from './run_dir.js';
 import type { TrainSettings } from './settings.js';
 
@@ -23,6 +23,8 @@ export interface TrainOutcome {
   /** The final model's metrics per defect type, each against the normal test images. */
   finalByType?: TypeMetrics[];
   thresholds: Thresholds;
+  /** The stored image threshold on the test split: FPR on its normals beside the target. */
+  decision?: RunDecision;
   report?: ReportFiles;
   images: { train: number; validation: number; test: number };
   backend: { name: string; detail: string };
@@ -122,8 +124,10 @@ export async function trainClass(s: TrainSettings, className: string, ctx: Train
   out.log(`${ref.className}: features of ${train.features.count} training${test ? ` and ${test.features.count} test` : ''} images in ${timings.features.toFixed(1)} s (backbone ${config.backbone} on ${fx.via}; training features in ${train.where === 'disk' ? `a float16 file ${cachePath}` : 'memory'})`);
   const recordedSplit = resumed?.sidecar.cli?.split;
   const valSplit = recordedSplit?.valSplit ?? s.valSplit;
-  const q = recordedSplit?.quantile ?? s.quantile;
+  const fpr = recordedSplit?.fpr ?? s.fpr;
   const split = splitIndices(train.features.count, valSplit, config.seed);
+  const normalCount = split.validation.length || split.train.length;
+  if (normalCount < 2) throw new UsageError(`--val-split: ${valSplit} of ${train.features.count} images holds out ${normalCount}; the threshold needs at least 2 normal images`);
   const trainFeatures = split.validation.length ? subsetFeatures(train.features, split.train) : train.features;
   const valFeatures = split.validation.length ? subsetFeatures(train.features, split.validation) : undefined;
   await ctx.onFeatures?.({ className: ref.className, config, train: trainFeatures, test, seconds: timings.features });
@@ -136,7 +140,7 @@ export async function trainClass(s: TrainSettings, className: string, ctx: Train
   const evaluate = scoring.evaluate;
   out.log(`${ref.className}: trainer ${trainer.stepper.description}${paths.why ? ` (not traced: ${paths.why})` : ''}`);
   const run = new LazyRunDir(s.out, ref.className, resumed ? dirname(resumed.paths.weights) : undefined);
-  const cli: CliSidecarInfo = { backbone: backboneChoice, dataset: ref, thresholds: {}, split: { valSplit, quantile: q } };
+  const cli: CliSidecarInfo = { backbone: backboneChoice, dataset: ref, thresholds: {}, split: { valSplit, fpr } };
   const save = () => writeCheckpoint(join(run.path(), 'model'), model, { trainer, preset: resumed?.sidecar.preset ?? s.preset, backend: backend.name, cli });
   let shifted: ShiftedFeatures | undefined;
   try {
@@ -205,17 +209,15 @@ export async function trainClass(s: TrainSettings, className: string, ctx: Train
       return { className: ref.className, status: 'cancelled', runDir: run.path(), checkpoint, metrics: result.metrics, thresholds: {}, images: { train: trainFeatures.count, validation: valFeatures?.count ?? 0, test: test?.features.count ?? 0 }, backend, trainer: trainer.stepper.description, featuresVia: fx.via, timings };
     }
 
-    // Thresholds: a quantile of normal scores (held-out when there is a validation split), and
-    // F1-max on the test set when it has both labels.
+    // Thresholds: at --fpr on normal images (held out when there is a validation split; no label
+    // read), and F1-max on the test set when it has both labels (stored, used only when asked).
     t = performance.now();
-    const normal = valFeatures ?? trainFeatures;
-    const normalScores = (await evaluate(normal, { maps: false })).imageScores;
-    cli.thresholds.quantile = { value: quantile(normalScores, q), q, source: valFeatures ? 'validation' : 'train', images: normal.count };
+    cli.thresholds.normal = normalThreshold(await evaluate(valFeatures ?? trainFeatures), fpr, valFeatures ? 'validation' : 'train');
     if (!last && test) {
       const output = await evaluate(test.features);
       last = { output, evaluation: scoreEvaluation(output, test) };
     }
-    if (last && test) cli.thresholds.f1 = f1Threshold(last.output.imageScores, test.labels, 'test');
+    if (last && test) cli.thresholds.f1 = f1Threshold(last.output.nllScores, test.labels, 'test');
     timings.thresholds = seconds(t);
     const checkpoint = await save();
     let report: ReportFiles | undefined;
@@ -236,6 +238,7 @@ export async function trainClass(s: TrainSettings, className: string, ctx: Train
         timings,
         training: trainer.state.metrics,
         config: config as unknown as Record<string, unknown>,
+        thresholds: cli.thresholds,
       });
     }
     timings.total = seconds(t0);
@@ -248,6 +251,7 @@ export async function trainClass(s: TrainSettings, className: string, ctx: Train
       final,
       ...(finalByType ? { finalByType } : {}),
       thresholds: cli.thresholds,
+      ...(last && test ? { decision: decisionOn(cli.thresholds, last.output, test) } : {}),
       report,
       images: { train: trainFeatures.count, validation: valFeatures?.count ?? 0, test: test?.features.count ?? 0 },
       backend,
