@@ -132,7 +132,7 @@ export function thresholdOnSet(value: number, scores: ArrayLike<number>, labels:
 
 /** How a normal threshold was chosen, in words. */
 export function describeNormalThreshold(t: NormalThreshold): string {
-  const where = t.source === 'validation' ? `${t.images} held-out normal images` : `the ${t.images} training images' own scores (optimistic: no validation split)`;
+  const where = t.source === 'validation' ? `${t.images} held-out normal images` : `the ${t.images} training images, optimistic without a validation split`;
   return `FPR ${t.targetFpr} on ${where} (${(t.fpr * 100).toFixed(1)}% flagged there)`;
 }
 
