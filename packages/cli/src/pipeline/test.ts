@@ -127,7 +127,9 @@ export async function testCheckpoint(o: TestOptions, out: Output): Promise<TestO
   if (o.saveThreshold !== false && !o.mapScales && (normal || f1)) {
     updateCliInfo(ckpt.paths, (cli) => ({ ...cli, thresholds: { ...cli.thresholds, ...found }, ...(normal ? { split: { ...cli.split, valSplit: cli.split?.valSplit ?? 0, fpr: o.fpr } } : {}) }));
   }
-  const decision = decisionOn(thresholds, output, set);
+  // Other map scales give other scores: the stored thresholds do not apply to them.
+  const applicable = o.mapScales ? {} : thresholds;
+  const decision = decisionOn(applicable, output, set);
   const info = getBackend().info();
   const backend = { name: info.name, detail: info.detail.split(';')[0] };
   timings.total = (performance.now() - t0) / 1000;
@@ -142,7 +144,7 @@ export async function testCheckpoint(o: TestOptions, out: Output): Promise<TestO
     timings,
     config: config as unknown as Record<string, unknown>,
     heatmaps: o.heatmaps,
-    thresholds,
+    thresholds: applicable,
   });
   return {
     className: ref.className,
