@@ -1,4 +1,4 @@
-import { architecture, CHECKPOINT_FORMAT, type CheckpointSidecar, type Preprocess, type ScoreNormalization } from '@msflow/core';
+import { architecture, CHECKPOINT_FORMAT, sidecarCrc32, type CheckpointSidecar, type Preprocess, type ScoreNormalization } from '@msflow/core';
 import { PageError } from './errors.js';
 
 /**
@@ -94,6 +94,18 @@ function asSidecar(value: unknown, file: string): ModelBundle['sidecar'] {
   const size = s?.config?.inputSize;
   if (!s || s.format !== CHECKPOINT_FORMAT || !Array.isArray(size) || typeof s.config?.backbone !== 'string') {
     throw new PageError('model', `${file} is not an msflow checkpoint (expected the model.json that msflow train writes next to model.safetensors)`);
+  }
+  // The ONNX path never loads the weights through the checkpoint reader: check what it uses here.
+  if ((s.formatVersion ?? 1) >= 2 && sidecarCrc32(s as Record<string, unknown>) !== s.sidecarCrc32) {
+    throw new PageError('model', `${file}: the checkpoint's CRC-32 does not match (edited or corrupt: config, permutations or thresholds changed since it was written)`);
+  }
+  for (const [kind, t] of Object.entries(s.cli?.thresholds ?? {})) {
+    if (typeof t?.value !== 'number' || !Number.isFinite(t.value)) throw new PageError('model', `${file}: field cli.thresholds.${kind}.value is not a number`);
+  }
+  // What the page draws by: the normalisation, the pixel threshold and the colour scale.
+  const n = s.cli?.thresholds?.normal;
+  for (const [field, v] of Object.entries({ 'normal.min': n?.normal?.min, 'normal.max': n?.normal?.max, 'pixel.threshold': n?.pixel?.threshold, 'pixel.low': n?.pixel?.low })) {
+    if (n && !Number.isFinite(v)) throw new PageError('model', `${file}: field cli.thresholds.normal.${field} is not a number`);
   }
   return s as ModelBundle['sidecar'];
 }

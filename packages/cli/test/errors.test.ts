@@ -56,7 +56,7 @@ describe('bad inputs: one clear line, the right exit code, nothing written', () 
     writeFileSync(join(dir, 'bad.yaml'), 'epochs: [1\n');
     oneLine(await msflow(['train', '--config', 'bad.yaml'], dir), 2, /--config: .*bad\.yaml is not valid/);
     writeFileSync(join(dir, 'typo.json'), '{"epochz": 2}');
-    oneLine(await msflow(['train', '--config', 'typo.json'], dir), 2, /typo\.json has unknown key\(s\) epochz/);
+    oneLine(await msflow(['train', '--config', 'typo.json'], dir), 2, /--config typo\.json: unknown key epochz \(did you mean epochs\? valid keys: data, kind,/);
   });
 
   it('missing checkpoint (exit 1, names the file)', async () => {

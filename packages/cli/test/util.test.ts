@@ -1,10 +1,10 @@
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mergeFlags, readConfigFile } from '../src/util/config.js';
 import { UsageError, intFlag } from '../src/util/errors.js';
-import { createRunDir, writeFileAtomic } from '../src/util/files.js';
+import { createRunDir, pointLatest, writeFileAtomic } from '../src/util/files.js';
 import { distinctFormat, table } from '../src/util/output.js';
 import { resolveTrainSettings, sizeFlag } from '../src/pipeline/settings.js';
 
@@ -18,12 +18,14 @@ describe('files', () => {
     expect(readdirSync(join(dir, 'a'))).toEqual(['b.json']);
   });
 
-  it('creates distinct run folders and points latest at the newest', () => {
+  it('creates distinct run folders; latest moves only when pointed there', () => {
     const root = tmp();
     const now = new Date('2026-01-02T03:04:05.678Z');
     const a = createRunDir(root, 'bottle', now);
     const b = createRunDir(root, 'bottle', now);
     expect(a).not.toBe(b);
+    expect(existsSync(join(root, 'bottle', 'latest'))).toBe(false);
+    pointLatest(b);
     expect(readlinkSync(join(root, 'bottle', 'latest'))).toBe(b.split('/').pop());
   });
 });

@@ -9,11 +9,17 @@
 // Image I/O
 export type { RawImage, RgbImage, ChannelCount } from './io/raw_image.js';
 export { assertRawImage } from './io/raw_image.js';
-export { ImageCodecError } from './io/errors.js';
+export { ImageCodecError, FileIoError, asFileIoError } from './io/errors.js';
 export { decodePng, encodePng, isPng, type PngEncodeOptions } from './io/png.js';
 export { decodeJpeg, encodeJpeg, isJpeg } from './io/jpeg.js';
+export { readImageHeader, checkPixelBudget, DEFAULT_MAX_PIXELS, type ImageHeader, type DecodeOptions } from './io/image_header.js';
+export { maxImagePixels } from './io/pixel_limit.js';
+export { applyOrientation } from './io/orientation.js';
 export { decodeImage, readImage, readImageSync, writeImage, writeImageSync, encodeImageFor, isImageFile, IMAGE_EXTENSIONS } from './io/codec.js';
 export { writeFileAtomic, writeFileAtomicSync } from './io/atomic.js';
+export { nodeFileOps, type FileOps } from './io/fs_ops.js';
+export { writeFileSet, recoverFileSet, fileSetPath, readFileSet } from './io/file_set.js';
+export { acquireLock, processAlive, LockedError, LOCK_FILE, type FolderLock, type LockOwner } from './io/lock.js';
 
 // Image transforms
 export { lanczos3, lanczosCoefficients, resizeLanczosU8, resizeLanczosF32, type AxisCoefficients } from './image/lanczos.js';

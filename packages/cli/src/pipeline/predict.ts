@@ -1,5 +1,5 @@
 import { basename, join, resolve } from 'node:path';
-import { evaluate, mapColorRange, restoreModel } from '@msflow/core';
+import { assertFiniteScores, evaluate, mapColorRange, restoreModel } from '@msflow/core';
 import { defectOverlay, heatmapOverlay, thresholdMap, maskToRgb, valueRange, writeRgbPng } from '@msflow/eval';
 import { CliError } from '../util/errors.js';
 import type { Output } from '../util/output.js';
@@ -70,6 +70,9 @@ export async function predictImages(o: PredictOptions, out: Output): Promise<{ p
   } finally {
     model.dispose();
   }
+  // NaN >= threshold is false: a broken model would call every image normal.
+  assertFiniteScores(output.imageScores, set.paths, ckpt.paths.weights);
+  assertFiniteScores(output.nllScores, set.paths, ckpt.paths.weights);
   const { height, width } = output.shape;
   const px = height * width;
   const maps = output.nllMaps;

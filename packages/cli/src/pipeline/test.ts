@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { evaluate, getBackend, restoreModel } from '@msflow/core';
+import { assertFiniteScores, evaluate, getBackend, restoreModel } from '@msflow/core';
 import type { TypeMetrics } from '@msflow/eval';
 import { UsageError } from '../util/errors.js';
 import type { Output } from '../util/output.js';
@@ -118,6 +118,8 @@ export async function testCheckpoint(o: TestOptions, out: Output): Promise<TestO
     model.dispose();
   }
   timings.inference = (performance.now() - t) / 1000;
+  assertFiniteScores(output.imageScores, set.paths, ckpt.paths.weights);
+  assertFiniteScores(output.nllScores, set.paths, ckpt.paths.weights);
   t = performance.now();
   const evaluation = scoreEvaluation(output, set, true);
   timings.metrics = (performance.now() - t) / 1000;

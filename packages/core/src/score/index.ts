@@ -19,3 +19,4 @@ export {
   type ScoreNormalization,
   type MapCalibration,
 } from './calibration.js';
+export { assertFiniteScores, NonFiniteScoreError } from './finite.js';
