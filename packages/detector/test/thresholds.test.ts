@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { FeatureExtractor } from '../src/backbone/extractor.js';
 import type { LoadedCheckpoint } from '../src/model/checkpoint.js';
 import { recalibrate } from '../src/model/calibrate.js';
+import { checkCliInfo } from '../src/model/cli_info.js';
 import { f1Threshold, missingThreshold, normalized, normalThreshold, pickThreshold, thresholdOnSet, type Thresholds } from '../src/model/thresholds.js';
 
 beforeAll(() => useReferenceBackend());
@@ -89,6 +90,16 @@ describe('thresholds from normal images only', () => {
     // auto never falls back to a threshold tuned on test labels.
     expect(pickThreshold({ f1 }, 'auto')).toBeUndefined();
     expect(pickThreshold({}, 12)).toEqual({ value: 12, from: '--threshold' });
+  });
+
+  it('the sidecar check accepts a stored normal threshold and refuses a broken one, naming the field', () => {
+    const normal = { score: 'nll', value: 4.5, targetFpr: 0.2, fpr: 0.2, source: 'validation', images: 5, normal: { min: 1, max: 5 }, pixel: { threshold: 13.5, low: 1, targetFpr: 0.2, fpr: 0.2 } };
+    const cli = (n: object) => ({ backbone: 'default', thresholds: { normal: n }, split: { valSplit: 0.2, fpr: 0.2 } });
+    expect(() => checkCliInfo(cli(normal), 'model.json')).not.toThrow();
+    expect(() => checkCliInfo(cli({ ...normal, pixel: { threshold: 'x', low: 1 } }), 'model.json')).toThrow(/^model\.json: field cli\.thresholds\.normal\.pixel: expected finite \{ threshold, low \}/);
+    expect(() => checkCliInfo(cli({ ...normal, normal: { min: 5, max: 1 } }), 'model.json')).toThrow(/field cli\.thresholds\.normal\.normal: expected finite \{ min, max \} with min <= max/);
+    expect(() => checkCliInfo(cli({ ...normal, score: 'paper' }), 'model.json')).toThrow(/field cli\.thresholds\.normal\.score/);
+    expect(() => checkCliInfo({ ...cli(normal), split: { valSplit: 0.2, fpr: 2 } }, 'model.json')).toThrow(/field cli\.split\.fpr: expected a false-positive rate in \[0, 0\.5\]/);
   });
 
   it('thresholdOnSet: the FPR on the normals and the recall on the anomalies', () => {
