@@ -105,7 +105,7 @@ async function msflow(backend: Backend, label: string): Promise<void> {
   const once = async () => {
     const maps = predict(model, xs);
     await maps.imageScores.data();
-    dispose([...maps.logp, maps.add, maps.mul, maps.imageScores]);
+    dispose(maps);
   };
   await once();
   const t0 = performance.now();

@@ -29,7 +29,7 @@ function copyRun(dir: string, base: string, name: string): string {
   return to;
 }
 
-type Sidecar = CheckpointSidecar & { cli: { thresholds: { quantile: { value: unknown } } } };
+type Sidecar = CheckpointSidecar & { cli: { thresholds: { normal: { value: unknown; pixel: { threshold: unknown } } } } };
 const readSidecar = (run: string) => JSON.parse(readFileSync(join(run, 'model.json'), 'utf8')) as Sidecar;
 const writeSidecar = (run: string, s: object) => writeFileSync(join(run, 'model.json'), JSON.stringify(s));
 
@@ -192,7 +192,11 @@ describe('hostile input (issue 28): the built CLI fails closed', () => {
         /sidecar CRC-32 is/,
       ],
       [sealSidecar({ ...original, config: { ...original.config, backbone: 'vgg99' }, backbone: { ...original.backbone, id: 'vgg99' } }), /field config\.backbone: unknown backbone 'vgg99'/],
-      [sealSidecar({ ...original, cli: { ...original.cli, thresholds: { quantile: { ...original.cli.thresholds.quantile, value: 'abc' } } } }), /model\.json: field cli\.thresholds\.quantile\.value: expected a finite number, got "abc"/],
+      [sealSidecar({ ...original, cli: { ...original.cli, thresholds: { normal: { ...original.cli.thresholds.normal, value: 'abc' } } } }), /model\.json: field cli\.thresholds\.normal\.value: expected a finite number, got "abc"/],
+      [
+        sealSidecar({ ...original, cli: { ...original.cli, thresholds: { normal: { ...original.cli.thresholds.normal, pixel: { ...original.cli.thresholds.normal.pixel, threshold: null } } } } }),
+        /model\.json: field cli\.thresholds\.normal\.pixel: expected finite \{ threshold, low \}/,
+      ],
     ];
     for (const [sidecar, pattern] of cases) {
       writeSidecar(run, sidecar);

@@ -8,4 +8,4 @@
 export { Detector, type BrowserPrediction, type DetectorFiles } from './browser/detector.js';
 export { DetectorError, UsageError, type DetectorErrorKind, type DetectorErrorOptions } from './errors.js';
 export { rawImage, type PixelImage } from './data/images.js';
-export { pickThreshold, type ThresholdMode, type Thresholds } from './model/thresholds.js';
+export { normalized, pickThreshold, type ChosenThreshold, type NormalThreshold, type ThresholdMode, type Thresholds } from './model/thresholds.js';

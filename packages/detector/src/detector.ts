@@ -1,5 +1,5 @@
 import { assertFiniteScores, restoreModel, type EvaluationOutput, type MSFlowConfig, type MSFlowModel } from '@msflow/core';
-import type { Evaluation, TypeMetrics } from '@msflow/eval';
+import type { Evaluation, RunDecision, TypeMetrics } from '@msflow/eval';
 import type { ExtractedSet, FeatureExtractor, ImageSource } from './backbone/extractor.js';
 import { imagesDataset, openSplit, type DatasetRef } from './data/dataset.js';
 import { pixelImages, type ImageInput, type PixelImage } from './data/images.js';
@@ -7,10 +7,11 @@ import { DetectorError, UsageError } from './errors.js';
 import { readCheckpoint, type CheckpointPaths, type CliSidecarInfo } from './model/checkpoint.js';
 import { exportDetector, type ExportOptions, type ExportResult } from './model/export.js';
 import { saveParts } from './model/save.js';
-import { f1Threshold, pickThreshold, type ThresholdMode, type Thresholds } from './model/thresholds.js';
+import { recalibrate } from './model/calibrate.js';
+import { f1Threshold, missingThreshold, normalized, pickThreshold, type ChosenThreshold, type NormalThreshold, type ThresholdMode, type Thresholds } from './model/thresholds.js';
 import { onBackend } from './plan/backends.js';
 import { ExecutionPlan, type PlanOptions, type PlanSummary, type Scoring } from './plan/plan.js';
-import { scoreEvaluation } from './report/report.js';
+import { decisionOn, scoreEvaluation } from './report/report.js';
 import { extractSets, openBackbone } from './run/features.js';
 import { fitParts, type DetectorParts, type FitResult } from './run/fit.js';
 import { resolveFitRequest, type FitOptions } from './run/fit_options.js';
@@ -19,11 +20,15 @@ import { resolveFitRequest, type FitOptions } from './run/fit_options.js';
 export interface Prediction {
   /** The file, or `image <i>` for pixels. */
   source: string;
-  /** Image anomaly score (top-k mean of the multiplicative map): higher is more anomalous. */
+  /** The user-facing score: top-k mean of the negative log-likelihood map (never saturates); higher is more anomalous. */
   score: number;
+  /** `score` mapped to (0, 1) with the threshold at 0.5 (NaN without stored normal scores). */
+  normalized: number;
+  /** The paper's image score (top-k mean of the multiplicative map; saturates at 1). */
+  paperScore: number;
   /** 1 = anomalous (score >= threshold), 0 = normal; null when the detector has no threshold. */
   label: 0 | 1 | null;
-  /** Per-pixel anomaly (the additive map) at the model's input size. */
+  /** Per-pixel anomaly (the negative log-likelihood map, one scale for every image) at the model's input size. */
   map: { width: number; height: number; data: Float32Array };
   /** The image as the model saw it (8-bit RGB, input size), with `rgb: true`. */
   rgb?: Uint8Array;
@@ -31,7 +36,7 @@ export interface Prediction {
 
 /** Options of {@link Detector.predict}. */
 export interface PredictOptions {
-  /** A number, or which stored threshold (default `auto`: F1-max if stored, else the normal-score quantile). */
+  /** A number, or which stored threshold (default `auto`: the one chosen on normal images at a false-positive rate). */
   threshold?: ThresholdMode | number;
   /** Also return each image's resized 8-bit RGB (for overlays). */
   rgb?: boolean;
@@ -51,8 +56,10 @@ export interface DetectorEvaluation {
   metrics: Record<string, number>;
   /** The metrics per defect type, each against the normal images. */
   byType?: TypeMetrics[];
-  /** The F1-max image threshold on this set (when it has both labels). */
+  /** The F1-max image threshold on this set (when it has both labels), on the user-facing score. */
   f1?: Thresholds['f1'];
+  /** The stored threshold on this set: its false-positive rate on the normals beside the target, its recall. */
+  decision?: RunDecision;
   /** Scores and maps, the metrics' details (curves) and the images, for reports. */
   output: EvaluationOutput;
   evaluation: Evaluation;
@@ -159,15 +166,31 @@ export class Detector {
   }
 
   /**
-   * The threshold `predict` uses: a number, or `f1` / `quantile` from the stored ones, or `auto`
-   * (F1-max when there is one, else the quantile). Undefined when none is stored.
+   * The threshold `predict` applies to the user-facing score, with its normalisation, pixel
+   * threshold and colour scale: a number, the one chosen on normal images (`auto`, `fpr`), or the
+   * stored F1-max one (`f1`). Undefined when none is stored.
    */
-  threshold(mode: ThresholdMode | number = 'auto'): { value: number; from: string } | undefined {
-    const t = pickThreshold(this.parts.info.thresholds, mode);
-    if (!t && mode !== 'auto') {
-      throw new DetectorError(`${this.checkpoint?.sidecar ?? 'the detector'} holds no such threshold (evaluate on a labelled set, or pass a number)`, { option: 'threshold', value: String(mode) });
-    }
+  threshold(mode: ThresholdMode | number = 'auto'): ChosenThreshold | undefined {
+    const stored = this.parts.info.thresholds;
+    const t = pickThreshold(stored, mode);
+    if (!t && mode !== 'auto') throw new DetectorError(`${this.checkpoint?.sidecar ?? 'the detector'}: ${missingThreshold(stored, mode)}`, { option: 'threshold', value: String(mode) });
     return t;
+  }
+
+  /**
+   * Chooses the image threshold again at false-positive rate `fpr` on the normal images the
+   * training held out (the recorded dataset and split, drawn again from the seed; the training
+   * images when it held none out). Reads no test image and no label. The new threshold becomes
+   * the detector's (saved by {@link save}).
+   */
+  async calibrate(fpr: number, options: { onProgress?: (done: number, total: number) => void } = {}): Promise<NormalThreshold> {
+    const normal = await recalibrate(this.parts.info, this.config, this.checkpoint?.sidecar ?? 'the detector', fpr, {
+      extract: async (images) => (await this.features([images], options.onProgress))[0],
+      score: (features) => this.scoring().evaluate(features),
+    });
+    this.parts.info.thresholds.normal = normal;
+    this.parts.info.split = { ...this.parts.info.split, valSplit: this.parts.info.split?.valSplit ?? 0, fpr };
+    return normal;
   }
 
   /**
@@ -181,15 +204,18 @@ export class Detector {
     const output = await this.scoring().evaluate(set.features, { maps: true, signal: options.signal });
     // NaN >= threshold is false: a broken model would call every image normal.
     assertFiniteScores(output.imageScores, set.paths, this.weightsName);
+    assertFiniteScores(output.nllScores, set.paths, this.weightsName);
     const { height, width } = output.shape;
     const px = height * width;
     return set.paths.map((file, i) => {
-      const score = output.imageScores[i];
+      const score = output.nllScores[i];
       return {
         source: file,
         score,
+        normalized: normalized(score, threshold),
+        paperScore: output.imageScores[i],
         label: threshold ? (score >= threshold.value ? 1 : 0) : null,
-        map: { width, height, data: output.addMaps!.slice(i * px, (i + 1) * px) },
+        map: { width, height, data: output.nllMaps!.slice(i * px, (i + 1) * px) },
         ...(options.rgb && set.rgb ? { rgb: set.rgb.slice(i * px * 3, (i + 1) * px * 3) } : {}),
       };
     });
@@ -213,12 +239,23 @@ export class Detector {
     t = performance.now();
     const output = await this.scoring().evaluate(set.features, { signal: options.signal });
     assertFiniteScores(output.imageScores, set.paths, this.weightsName);
+    assertFiniteScores(output.nllScores, set.paths, this.weightsName);
     const scoring = (performance.now() - t) / 1000;
     t = performance.now();
     const evaluation = scoreEvaluation(output, set, true);
-    const f1 = f1Threshold(output.imageScores, set.labels, 'test');
+    const f1 = f1Threshold(output.nllScores, set.labels, 'test');
     if (f1 && options.storeThreshold) this.parts.info.thresholds.f1 = f1;
-    return { metrics: evaluation.metrics, ...(evaluation.byType ? { byType: evaluation.byType } : {}), ...(f1 ? { f1 } : {}), output, evaluation, set, seconds: { features, scoring, metrics: (performance.now() - t) / 1000 } };
+    const decision = decisionOn(this.parts.info.thresholds, output, set);
+    return {
+      metrics: evaluation.metrics,
+      ...(evaluation.byType ? { byType: evaluation.byType } : {}),
+      ...(f1 ? { f1 } : {}),
+      ...(decision ? { decision } : {}),
+      output,
+      evaluation,
+      set,
+      seconds: { features, scoring, metrics: (performance.now() - t) / 1000 },
+    };
   }
 
   /** Writes `model.safetensors` and `model.json` into `dir` (atomically); with a training run, resumable. */

@@ -52,7 +52,23 @@ export {
 } from './model/checkpoint.js';
 export { checkCliInfo } from './model/cli_info.js';
 export { saveParts } from './model/save.js';
-export { f1Threshold, pickThreshold, quantile, type ThresholdMode, type Thresholds } from './model/thresholds.js';
+export {
+  DEFAULT_FPR,
+  DEFAULT_VAL_SPLIT,
+  describeNormalThreshold,
+  f1Threshold,
+  missingThreshold,
+  normalized,
+  normalThreshold,
+  pickThreshold,
+  quantile,
+  thresholdOnSet,
+  type ChosenThreshold,
+  type NormalThreshold,
+  type ThresholdMode,
+  type Thresholds,
+} from './model/thresholds.js';
+export { heldOutNormals, recalibrate } from './model/calibrate.js';
 export { exportDetector, float32Below, type ExportOptions, type ExportResult } from './model/export.js';
 export { tritonConfig, writeTritonModel, type TritonModel } from './model/triton.js';
-export { HEADLINE_METRICS, scoreEvaluation, writeEvaluationReport, type ReportFiles, type ReportInput } from './report/report.js';
+export { decisionOn, HEADLINE_METRICS, scoreEvaluation, writeEvaluationReport, type ReportFiles, type ReportInput } from './report/report.js';

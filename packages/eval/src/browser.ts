@@ -12,6 +12,6 @@ export { readImageHeader, checkPixelBudget, DEFAULT_MAX_PIXELS, type ImageHeader
 export { resizeLanczosU8, resizeLanczosF32 } from './image/lanczos.js';
 export { IMAGENET, normalizeRgb8, type Normalization } from './image/normalize.js';
 export { preprocessImage, toImageSize, type ImageSize, type SizeLike, type PreprocessedImage } from './image/preprocess.js';
-export { heatmapOverlay, valueRange, type OverlayOptions } from './viz/overlay.js';
+export { heatmapOverlay, defectOverlay, drawContour, thresholdMap, valueRange, type OverlayOptions, type DefectOverlayOptions } from './viz/overlay.js';
 export { jet, JET_LUT } from './viz/colormap.js';
 export { f1Max, type F1Max } from './metrics/f1.js';

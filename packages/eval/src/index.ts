@@ -58,14 +58,14 @@ export { metricsByType, type ByTypeInput, type TypeMetrics } from './metrics/by_
 
 // Visualisation
 export { jet, JET_LUT } from './viz/colormap.js';
-export { heatmapOverlay, drawContour, maskBoundary, thresholdMap, maskToRgb, valueRange, type OverlayOptions } from './viz/overlay.js';
+export { heatmapOverlay, defectOverlay, drawContour, maskBoundary, thresholdMap, maskToRgb, valueRange, type OverlayOptions, type DefectOverlayOptions } from './viz/overlay.js';
 export { contactSheet, type SheetItem, type ContactSheetOptions } from './viz/contact_sheet.js';
 export { curveSvg, rocSvg, proSvg, thinCurve, type CurveSeries, type CurveChartOptions } from './viz/svg.js';
 export { renderHtmlReport, writeHtmlReport, htmlTable, pngDataUri, type HtmlReport, type HtmlSection, type HtmlTable } from './viz/html.js';
 export { rgbToPng, writeRgbPng } from './viz/png.js';
 
 // Reports
-export { RUN_RESULT_SCHEMA, RunResultError, validateRunResult, readRunResult, writeRunResult, type RunResult, type MetricSet, type AnomalyMapsRef } from './report/run_result.js';
+export { RUN_RESULT_SCHEMA, RunResultError, validateRunResult, readRunResult, writeRunResult, type RunResult, type RunDecision, type MetricSet, type AnomalyMapsRef } from './report/run_result.js';
 export { writeRunResultWithMaps, loadAnomalyMaps, type AnomalyMaps } from './report/maps_file.js';
 export { compareRuns, compareRunFiles, comparisonMarkdown, comparisonHtml, comparisonTables, writeComparison, METRIC_LABELS, type ComparedRun, type Comparison, type PairDifference } from './report/compare.js';
 export { buildRunReport, renderRunReport, writeRunReport, type RunVisuals } from './report/run_report.js';

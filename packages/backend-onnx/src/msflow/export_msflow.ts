@@ -24,9 +24,10 @@ export interface MSFlowExportOptions extends MSFlowInferenceOptions {
 /**
  * Exports MSFlow inference as a standalone ONNX model: input `image`, a normalised batch
  * [N, 3, H, W] (NCHW, float32, the backbone's normalisation already applied) at the model's
- * input size; outputs `anomaly_map` [N, H, W], `score` [N] and, with a threshold, `label` [N]
- * (1 where score > threshold). The batch size is symbolic. The threshold, map kind, input
- * size, top-k fraction and backbone are stored as metadata (`msflow.*`).
+ * input size; outputs `anomaly_map` [N, H, W], `score` [N], with a normalisation
+ * `normalized_score` [N], and with a threshold `label` [N] (1 where score > threshold). The
+ * batch size is symbolic. The threshold, map and score kinds, input size, top-k fraction and
+ * backbone are stored as metadata (`msflow.*`).
  *
  * @example
  * ```ts
@@ -39,8 +40,10 @@ export async function exportMSFlowOnnx(options: MSFlowExportOptions): Promise<Ex
   const rgb8 = options.images === 'rgb8';
   const layout = rgb8 ? 'nhwc' : (options.layout ?? 'nchw');
   const shape = layout === 'nchw' ? [-1, 3, h, w] : [-1, h, w, 3];
+  const scoreKind = options.score ?? 'paper';
   const metadata: Record<string, string> = {
     'msflow.map': options.map ?? 'add',
+    'msflow.score': scoreKind,
     'msflow.input': rgb8
       ? `image NHWC [N,${h},${w},3] uint8 RGB at the model's size; preprocessing inside (${backbone.preprocess.description})`
       : `image ${layout.toUpperCase()} [N,${shape.slice(1).join(',')}] float32, normalised (${JSON.stringify(backbone.preprocess)})`,
@@ -52,7 +55,8 @@ export async function exportMSFlowOnnx(options: MSFlowExportOptions): Promise<Ex
   };
   const docString =
     'MSFlow anomaly detection (msflow-ts). anomaly_map: per-pixel anomaly at the input size; score: image score ' +
-    '(top-k mean of the multiplicative map)' +
+    (scoreKind === 'nll' ? '(top-k mean of the negative log-likelihood map)' : '(top-k mean of the multiplicative map)') +
+    (options.normalization ? '; normalized_score: score mapped to (0, 1), 0.5 at the threshold' : '') +
     (options.threshold !== undefined ? `; label: 1 if score > ${options.threshold}.` : '.');
   const exported = await exportOnnx(msflowInferenceFn({ ...options, layout, input: rgb8 ? 'pixels' : 'normalised' }), {
     inputs: [{ name: 'image', shape }],
@@ -65,6 +69,6 @@ export async function exportMSFlowOnnx(options: MSFlowExportOptions): Promise<Ex
   const bytes = rgb8Interface(exported.bytes);
   if (options.path) await writeFile(options.path, bytes);
   const renamed = exported.outputNames.map((n) => (n === 'anomaly_map' ? 'map' : n));
-  const order = ['score', 'label', 'map'].filter((n) => renamed.includes(n));
+  const order = ['score', 'normalized_score', 'label', 'map'].filter((n) => renamed.includes(n));
   return { ...exported, bytes, outputNames: order, outputDims: order.map((n) => exported.outputDims[renamed.indexOf(n)]) };
 }

@@ -17,8 +17,9 @@ const cast = (name: string, from: string, to: string, type: number): Node => ({ 
 /**
  * Gives an exported MSFlow model the interface of a deployed one: input `image` as uint8 RGB
  * [N, H, W, 3] (cast to float inside; the traced graph takes [0, 255] floats), outputs `score`
- * (float32 [N]), `label` (uint8 [N], when there is one) and `map` (float32 [N, H, W], renamed
- * from `anomaly_map`). Everything else in the model is left as it is.
+ * (float32 [N]), `normalized_score` (float32 [N], when there is one), `label` (uint8 [N], when
+ * there is one) and `map` (float32 [N, H, W], renamed from `anomaly_map`). Everything else in the
+ * model is left as it is.
  *
  * @example
  * ```ts
@@ -52,7 +53,7 @@ export function rgb8Interface(bytes: Uint8Array): Uint8Array {
     g.node.push(cast('label_to_uint8', 'label_float', 'label', DTYPE.UINT8));
   }
   // Outputs in the order a deployment lists them.
-  const order = ['score', 'label', 'map'];
+  const order = ['score', 'normalized_score', 'label', 'map'];
   g.output.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
   return type.encode(type.fromObject(model)).finish();
 }

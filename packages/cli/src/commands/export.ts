@@ -6,7 +6,7 @@ import { thresholdFlag } from './predict.js';
 
 /** `msflow export <checkpoint> <out.onnx>`: the detector as one ONNX model (and a Triton model repository). */
 export async function exportCommand(out: Output, checkpoint: string, output: string, flags: { threshold?: string; map?: string; triton?: string; name?: string }): Promise<void> {
-  const map = choiceFlag(flags.map, '--map', ['add', 'mul'] as const);
+  const map = choiceFlag(flags.map, '--map', ['nll', 'add', 'mul'] as const);
   const threshold = flags.threshold === 'none' ? 'none' : thresholdFlag(flags.threshold);
   const d = await Detector.load(checkpoint);
   let r;

@@ -3,7 +3,7 @@ import { PRESETS, type ConfigOverrides, type MSFlowConfig } from '@msflow/core';
 import { readConfigFile } from '../util/config.js';
 import { checkConfigFile, type KeyKind } from '../util/config_schema.js';
 import { choiceFlag, fractionFlag, intFlag, numFlag, UsageError } from '../util/errors.js';
-import { DATASET_KINDS, DetectorError, resolveModelConfig, type DatasetKind, type TrainerChoice } from '@msflow/detector';
+import { DATASET_KINDS, DEFAULT_FPR, DEFAULT_VAL_SPLIT, DetectorError, resolveModelConfig, type DatasetKind, type TrainerChoice } from '@msflow/detector';
 
 /**
  * `--size`: `N` (square) or `HxW` (height x width, e.g. `288x384` for 300x400 portrait images
@@ -28,6 +28,13 @@ function listFlag(value: string | string[] | undefined, flag: string): string[] 
   return list;
 }
 
+export { DEFAULT_FPR, DEFAULT_VAL_SPLIT };
+
+/** `--fpr` (or `name`, e.g. a config file's key): a false-positive rate in [0, 0.5]. */
+export function fprFlag(value: string | number | undefined, name = '--fpr'): number | undefined {
+  return fractionFlag(value, name, 0, 0.5);
+}
+
 /** Settings of `msflow train` (and the demo), after config file and flags are merged. */
 export interface TrainSettings {
   preset: string;
@@ -45,14 +52,16 @@ export interface TrainSettings {
   backbone: string;
   /** Runs root (`runs`). */
   out: string;
-  /** Fraction of normal training images held out for the thresholds (0: none). */
+  /** Fraction of normal training images held out for the thresholds (0: none; the training images' own scores are optimistic). */
   valSplit: number;
-  /** Quantile of normal scores used as the normal-only threshold. */
-  quantile: number;
+  /** False-positive rate on the held-out normal images at which the image threshold is chosen. */
+  fpr: number;
   /** Evaluate on the test split after every meta-epoch (when there is one). */
   evaluate: boolean;
   /** Whether `--eval`/`--no-eval` (or the file's `eval`) chose it; otherwise a resumed run keeps its own choice. */
   evaluateChosen: boolean;
+  /** Whether `valSplit` was given (the default holds nothing out of a set too small to hold out 2 images). */
+  valSplitChosen: boolean;
   resume?: string;
   /** Whether the user chose the model structure (preset, config file or model flags). */
   explicitModel: boolean;
@@ -84,7 +93,7 @@ export interface TrainFlags {
   size?: string | number;
   out?: string;
   valSplit?: string | number;
-  quantile?: string | number;
+  fpr?: string | number;
   eval?: boolean;
   resume?: string;
   featureCache?: string;
@@ -114,7 +123,7 @@ const FILE_KEYS: Readonly<Record<string, KeyKind>> = {
   size: 'number',
   out: 'path',
   valSplit: 'number',
-  quantile: 'number',
+  fpr: 'number',
   eval: 'boolean',
   featureCache: 'name',
   trainer: 'name',
@@ -182,10 +191,11 @@ export function resolveTrainSettings(flags: TrainFlags): TrainSettings {
     backend: f.backend ?? 'auto',
     backbone,
     out: resolve(f.out ?? 'runs'),
-    valSplit: fractionFlag(f.valSplit, label('valSplit', '--val-split'), 0, 0.5) ?? 0,
-    quantile: fractionFlag(f.quantile, label('quantile', '--quantile'), 0.5, 1) ?? 0.99,
+    valSplit: fractionFlag(f.valSplit, label('valSplit', '--val-split'), 0, 0.5) ?? DEFAULT_VAL_SPLIT,
+    fpr: fprFlag(f.fpr, label('fpr', '--fpr')) ?? DEFAULT_FPR,
     evaluate: f.eval ?? true,
     evaluateChosen: f.eval !== undefined,
+    valSplitChosen: f.valSplit !== undefined,
     resume: f.resume,
     explicitModel: flags.preset !== undefined || flags.config !== undefined || size !== undefined,
     featureCache: choiceFlag(f.featureCache, label('featureCache', '--feature-cache'), ['auto', 'memory', 'disk'] as const) ?? 'auto',

@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
-import type { TypeMetrics } from '@msflow/eval';
-import { describePlan, Detector, updateCliInfo, writeEvaluationReport, type CheckpointPaths, type DatasetKind, type DatasetRef, type PlanOptions, type PlanSummary, type ReportFiles, type Thresholds } from '@msflow/detector';
+import type { RunDecision, TypeMetrics } from '@msflow/eval';
+import { decisionOn, describePlan, Detector, updateCliInfo, type NormalThreshold, writeEvaluationReport, type CheckpointPaths, type DatasetKind, type DatasetRef, type PlanOptions, type PlanSummary, type ReportFiles, type Thresholds } from '@msflow/detector';
 import { UsageError } from '../util/errors.js';
 import type { Output } from '../util/output.js';
 
@@ -15,8 +15,13 @@ export interface TestOptions extends PlanOptions {
   masksDir?: string;
   /** Where to write metrics.json, report.html and heatmaps/ (default: `<run>/test`). */
   out?: string;
-  /** Store the test set's F1-max threshold in the checkpoint (default true). */
+  /** Store the test set's F1-max threshold (and with `fpr` the new normal threshold) in the checkpoint (default true). */
   saveThreshold?: boolean;
+  /**
+   * Choose the image threshold again at this false-positive rate, on the normal images the
+   * checkpoint's training held out (no test image is read for it).
+   */
+  fpr?: number;
   heatmaps?: boolean;
   /**
    * Score with these scales' maps (`all`: every scale) instead of the checkpoint's `mapScales`
@@ -34,6 +39,8 @@ export interface TestOutcome {
   /** The metrics per defect type, each against the normal test images. */
   byType?: TypeMetrics[];
   thresholds: Thresholds;
+  /** The stored (or newly chosen) image threshold on this set: FPR on its normals beside the target. */
+  decision?: RunDecision;
   files: ReportFiles;
   images: { total: number; anomalous: number };
   backend: { name: string; detail: string };
@@ -63,20 +70,30 @@ function testRef(o: TestOptions, recorded: DatasetRef | undefined): DatasetRef {
  */
 export async function testCheckpoint(o: TestOptions, out: Output): Promise<TestOutcome> {
   const t0 = performance.now();
+  if (o.fpr !== undefined && o.mapScales) throw new UsageError("--fpr: not with --map-scales (the threshold would not fit the checkpoint's own scoring)");
   const d = await Detector.load(o.checkpoint, o);
   try {
     const ref = testRef(o, d.info.dataset);
     const plan = d.planSummary;
     out.log(`${ref.className}: plan: ${describePlan(plan)}`);
+    // With --fpr, the threshold is chosen again first, on the held-out normal images only.
+    let normal: NormalThreshold | undefined;
+    if (o.fpr !== undefined) {
+      let calBar: ReturnType<Output['progress']> | undefined;
+      normal = await d.calibrate(o.fpr, { onProgress: (done, total) => (calBar ??= out.progress(`normal images ${ref.className}`, total)).tick(done) });
+      calBar?.end();
+    }
     let bar: ReturnType<Output['progress']> | undefined;
     const r = await d.evaluate(ref, { onProgress: (done, total) => (bar ??= out.progress(`test ${ref.className}`, total)).tick(done) });
     bar?.end();
-    const thresholds: Thresholds = { ...d.thresholds };
-    if (r.f1) {
-      thresholds.f1 = r.f1;
-      const f1 = r.f1;
-      if (o.saveThreshold !== false && !o.mapScales) updateCliInfo(d.checkpoint!, (cli) => ({ ...cli, thresholds: { ...cli.thresholds, f1 } }));
+    const found: Thresholds = { ...(normal ? { normal } : {}), ...(r.f1 ? { f1: r.f1 } : {}) };
+    const thresholds: Thresholds = { ...d.thresholds, ...found };
+    if (o.saveThreshold !== false && !o.mapScales && (normal || r.f1)) {
+      updateCliInfo(d.checkpoint!, (cli) => ({ ...cli, thresholds: { ...cli.thresholds, ...found }, ...(normal ? { split: { ...cli.split, valSplit: cli.split?.valSplit ?? 0, fpr: o.fpr } } : {}) }));
     }
+    // Other map scales give other scores: the stored thresholds do not apply to them.
+    const applicable = o.mapScales ? {} : thresholds;
+    const decision = decisionOn(applicable, r.output, r.set);
     const timings = { features: r.seconds.features, inference: r.seconds.scoring, metrics: r.seconds.metrics, total: (performance.now() - t0) / 1000 };
     const dir = o.out ? resolve(o.out) : resolve(dirname(d.checkpoint!.weights), 'test');
     const files = writeEvaluationReport(dir, {
@@ -90,6 +107,7 @@ export async function testCheckpoint(o: TestOptions, out: Output): Promise<TestO
       timings,
       config: d.config as unknown as Record<string, unknown>,
       heatmaps: o.heatmaps,
+      thresholds: applicable,
     });
     return {
       className: ref.className,
@@ -97,6 +115,7 @@ export async function testCheckpoint(o: TestOptions, out: Output): Promise<TestO
       metrics: r.metrics,
       ...(r.byType ? { byType: r.byType } : {}),
       thresholds,
+      ...(decision ? { decision } : {}),
       files,
       images: { total: r.set.labels.length, anomalous: r.set.labels.reduce((n, l) => n + l, 0) },
       backend: plan.backend,

@@ -1,7 +1,7 @@
 import { basename, dirname, join } from 'node:path';
 import { CheckpointError, type TrainingMetrics } from '@msflow/core';
-import type { TypeMetrics } from '@msflow/eval';
-import { checkpointStem, describePlan, Detector, lockRun, saveParts, type DetectorParts, writeEvaluationReport, type CheckpointPaths, type ExecutionPlan, type FeaturesReady, type FitEvent, type PlanSummary, type ReportFiles, type Thresholds } from '@msflow/detector';
+import type { RunDecision, TypeMetrics } from '@msflow/eval';
+import { checkpointStem, decisionOn, describePlan, Detector, lockRun, saveParts, type DetectorParts, writeEvaluationReport, type CheckpointPaths, type ExecutionPlan, type FeaturesReady, type FitEvent, type PlanSummary, type ReportFiles, type Thresholds } from '@msflow/detector';
 import type { Output } from '../util/output.js';
 import { trainProgress } from './progress.js';
 import { LazyRunDir, removeStaleFeatureCaches } from './run_dir.js';
@@ -21,6 +21,8 @@ export interface TrainOutcome {
   /** The final model's metrics per defect type, each against the normal test images. */
   finalByType?: TypeMetrics[];
   thresholds: Thresholds;
+  /** The stored image threshold on the test split: FPR on its normals beside the target. */
+  decision?: RunDecision;
   report?: ReportFiles;
   images: { train: number; validation: number; test: number };
   backend: { name: string; detail: string };
@@ -77,6 +79,9 @@ function fitLog(out: Output, s: TrainSettings, fallbackClass: string) {
           // Printed once the data has been read: an early failure stays one line.
           if (plan) out.log(`${cls}: plan: ${describePlan(plan)}`);
           out.log(`${cls}: features of ${e.train} training${e.test ? ` and ${e.test} test` : ''} images in ${e.seconds.toFixed(1)} s (backbone ${e.backbone} on ${e.via}; training features in ${e.where === 'disk' ? `a float16 file ${e.cachePath}` : 'memory'})`);
+          break;
+        case 'notice':
+          out.log(`${cls}: ${e.message}`);
           break;
         case 'translate':
           out.log(`${cls}: training images shifted by up to ${(e.fraction * 100).toFixed(1)}% of each side, drawn afresh each meta-epoch (${e.seconds.toFixed(1)} s of backbone per draw)`);
@@ -148,8 +153,8 @@ async function trainInRun(s: TrainSettings, className: string, ctx: TrainContext
     ...(s.evaluateChosen || !s.resume ? { evaluate: s.evaluate } : {}),
     ...(explicit ? { preset: s.preset, config: s.overrides } : {}),
     backbone: s.backbone,
-    valSplit: s.valSplit,
-    quantile: s.quantile,
+    ...(s.valSplitChosen ? { valSplit: s.valSplit } : {}),
+    fpr: s.fpr,
     featureCache: s.featureCache,
     cacheDir: join(s.out, '.feature-cache'),
     resume: s.resume,
@@ -179,10 +184,12 @@ async function trainInRun(s: TrainSettings, className: string, ctx: TrainContext
         timings: r.timings,
         training: r.metrics,
         config: d.config as unknown as Record<string, unknown>,
+        thresholds: r.thresholds,
       });
     }
     r.timings.total = (performance.now() - t0) / 1000;
-    return { ...base, status: 'completed', ...(r.final ? { final: r.final.evaluation.metrics } : {}), ...(r.finalByType ? { finalByType: r.finalByType } : {}), report };
+    const decision = r.final ? decisionOn(r.thresholds, r.final.output, r.final.set) : undefined;
+    return { ...base, status: 'completed', ...(r.final ? { final: r.final.evaluation.metrics } : {}), ...(r.finalByType ? { finalByType: r.finalByType } : {}), ...(decision ? { decision } : {}), report };
   } finally {
     await d.dispose();
   }

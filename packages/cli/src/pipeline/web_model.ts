@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { architecture, encodeSafetensors, sealSidecar, type NamedArray, type Preprocess } from '@msflow/core';
 import { DEFAULT_BACKBONE, defaultBackboneFile, loadBackboneWeights } from '@msflow/eval';
-import { Detector, pickThreshold, readCheckpoint } from '@msflow/detector';
+import { Detector, pickThreshold, readCheckpoint, type ChosenThreshold } from '@msflow/detector';
 
 /**
  * What `msflow serve` tells the page at `/api/model` (the page's `ServedManifest` reads it):
@@ -16,7 +16,8 @@ export interface WebManifest {
   /** The backbone the features come from; `random` weights are rebuilt in the page from the seed. */
   backbone: { arch: string; padMode: string; weights: 'random' | 'file'; source: string };
   preprocess: Preprocess;
-  threshold?: { value: number; from: string };
+  /** On the user-facing score, with its normalisation, pixel threshold and colour scale. */
+  threshold?: ChosenThreshold;
   /** URLs (relative to the page) of the files. */
   files: { sidecar: string; weights: string; onnx: string; backbone?: string };
 }

@@ -1,5 +1,6 @@
 import {
   architecture,
+  assertFiniteScores,
   CheckpointError,
   createBackbone,
   decodeSafetensors,
@@ -24,7 +25,7 @@ import {
 import { preprocessImage } from '@msflow/eval/browser';
 import { rawImage, type PixelImage } from '../data/images.js';
 import { DetectorError, UsageError } from '../errors.js';
-import { pickThreshold, type ThresholdMode, type Thresholds } from '../model/thresholds.js';
+import { missingThreshold, normalized, pickThreshold, type ChosenThreshold, type ThresholdMode, type Thresholds } from '../model/thresholds.js';
 
 /** The files of a saved detector, as bytes (fetched, or picked by the user). */
 export interface DetectorFiles {
@@ -39,12 +40,17 @@ export interface DetectorFiles {
   backbone?: Uint8Array;
 }
 
-/** One scored image. */
+/** One scored image (see the Node entry's `Prediction`). */
 export interface BrowserPrediction {
+  /** The user-facing score: top-k mean of the negative log-likelihood map. */
   score: number;
+  /** `score` mapped to (0, 1) with the threshold at 0.5 (NaN without stored normal scores). */
+  normalized: number;
+  /** The paper's image score (top-k mean of the multiplicative map). */
+  paperScore: number;
   /** 1 = anomalous (score >= threshold), 0 = normal; null without a threshold. */
   label: 0 | 1 | null;
-  /** Per-pixel anomaly (the additive map) at the model's input size. */
+  /** Per-pixel anomaly (the negative log-likelihood map) at the model's input size. */
   map: { width: number; height: number; data: Float32Array };
 }
 
@@ -137,9 +143,9 @@ export class Detector {
   }
 
   /** See the Node entry's `Detector.threshold`. */
-  threshold(mode: ThresholdMode | number = 'auto'): { value: number; from: string } | undefined {
+  threshold(mode: ThresholdMode | number = 'auto'): ChosenThreshold | undefined {
     const t = pickThreshold(this.thresholds, mode);
-    if (!t && mode !== 'auto') throw new DetectorError('the detector holds no such threshold', { option: 'threshold', value: String(mode) });
+    if (!t && mode !== 'auto') throw new DetectorError(`the detector: ${missingThreshold(this.thresholds, mode)}`, { option: 'threshold', value: String(mode) });
     return t;
   }
 
@@ -161,8 +167,15 @@ export class Detector {
         dispose(ys);
       }
       const r = await evaluate(this.model, { count: 1, scales }, { maps: true });
-      const score = r.imageScores[0];
-      out.push({ score, label: threshold ? (score >= threshold.value ? 1 : 0) : null, map: { width, height, data: r.addMaps!.slice(0, height * width) } });
+      const score = r.nllScores[0];
+      assertFiniteScores([score, r.imageScores[0]], () => `image ${i}`, 'the detector');
+      out.push({
+        score,
+        normalized: normalized(score, threshold),
+        paperScore: r.imageScores[0],
+        label: threshold ? (score >= threshold.value ? 1 : 0) : null,
+        map: { width, height, data: r.nllMaps!.slice(0, height * width) },
+      });
     }
     return out;
   }

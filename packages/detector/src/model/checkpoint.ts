@@ -27,8 +27,11 @@ export interface CliSidecarInfo {
   backbone: string;
   dataset?: DatasetRef;
   thresholds: Thresholds;
-  /** Threshold settings of the run, reused on `--resume` (same validation split). */
-  split?: { valSplit: number; quantile: number };
+  /**
+   * Threshold settings of the run, reused on `--resume` (same validation split) and by `msflow
+   * test --fpr` (which images were held out). `quantile`: older versions.
+   */
+  split?: { valSplit: number; fpr?: number; quantile?: number };
   /** Whether the run evaluates on the test split after each meta-epoch (`--no-eval`: false), kept on `--resume`. */
   evaluate?: boolean;
 }

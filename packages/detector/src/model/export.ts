@@ -6,15 +6,18 @@ import { createFrozenBackbone } from '../backbone/backbone.js';
 import { DetectorError } from '../errors.js';
 import { onBackend, registerInstalledBackends } from '../plan/backends.js';
 import type { DetectorParts } from '../run/fit.js';
-import { pickThreshold, type ThresholdMode } from './thresholds.js';
+import { missingThreshold, pickThreshold, type ChosenThreshold, type ThresholdMode } from './thresholds.js';
 import { writeTritonModel } from './triton.js';
 
 /** Options of `Detector.export`. */
 export interface ExportOptions {
-  /** Threshold baked into the `label` output: a number, `f1`, `quantile`, `auto` (default) or `none` (no `label`). */
+  /** Threshold baked into the `label` output: a number, `fpr` / `auto` (default: the one chosen on normal images), `f1`, or `none` (no `label`). */
   threshold?: ThresholdMode | number | 'none';
-  /** Which map becomes `map`: `add` (additive, default) or `mul` (multiplicative). */
-  map?: 'add' | 'mul';
+  /**
+   * Which map becomes `map`: `nll` (default: the negative log-likelihood map, one colour scale
+   * for all images), or the paper's `add` / `mul`.
+   */
+  map?: 'nll' | 'add' | 'mul';
   /** Also write a Triton model repository here: `<triton>/<name>/config.pbtxt` and `<name>/1/model.onnx`. */
   triton?: string;
   /** The model's name in the Triton repository (default: the file name without `.onnx`). */
@@ -26,7 +29,7 @@ export interface ExportResult {
   path: string;
   bytes: number;
   /** The threshold baked into `label` (absent: no `label` output). */
-  threshold?: { value: number; from: string };
+  threshold?: ChosenThreshold;
   /** Whether one graph serves every batch size. */
   dynamicBatch: boolean;
   /** The graph's interface: names, element types and shapes (`N`: the batch). */
@@ -48,12 +51,23 @@ export function float32Below(x: number): number {
   return f[0];
 }
 
+/** What a deployment needs beside the graph: how the threshold came about, the pixel threshold and the colour scale. */
+function exportMetadata(t: ChosenThreshold): Record<string, string> {
+  return {
+    'msflow.threshold_source': t.from,
+    'msflow.threshold_inclusive': String(t.value),
+    ...(t.pixel ? { 'msflow.pixel_threshold': String(t.pixel.threshold), 'msflow.map_low': String(t.pixel.low) } : {}),
+  };
+}
+
 /**
  * Exports a detector (backbone, flows, scoring, threshold) as one ONNX model a deployment can
  * feed directly: input `image`, uint8 RGB [N, H, W, 3] at the model's size, with the backbone's
- * preprocessing inside; outputs `score` float32 [N], `label` uint8 [N] (1 when score >= the
- * threshold) and `map` float32 [N, H, W]. Written atomically; with `triton`, also a ready
- * Triton model repository entry.
+ * preprocessing inside; outputs `score` float32 [N] (the user-facing score), with a threshold
+ * `normalized_score` float32 [N] (0.5 at the threshold, when the detector stores normal scores)
+ * and `label` uint8 [N] (1 when score >= the threshold), and `map` float32 [N, H, W] (the NLL
+ * map by default). Written atomically; the pixel threshold and the colour scale's bottom are in
+ * the metadata; with `triton`, also a ready Triton model repository entry.
  *
  * @example
  * ```ts
@@ -61,9 +75,10 @@ export function float32Below(x: number): number {
  * ```
  */
 export async function exportDetector(parts: DetectorParts, file: string, o: ExportOptions = {}): Promise<ExportResult> {
-  const threshold = o.threshold === 'none' ? undefined : pickThreshold(parts.info.thresholds, o.threshold ?? 'auto');
+  const stored = parts.info.thresholds;
+  const threshold = o.threshold === 'none' ? undefined : pickThreshold(stored, o.threshold ?? 'auto');
   if (!threshold && o.threshold !== undefined && o.threshold !== 'auto' && o.threshold !== 'none') {
-    throw new DetectorError('the detector holds no such threshold (evaluate on a labelled set, or pass a number)', { option: 'threshold', value: String(o.threshold) });
+    throw new DetectorError(`the detector: ${missingThreshold(stored, o.threshold)}`, { option: 'threshold', value: String(o.threshold) });
   }
   let onnxMod: typeof OnnxNamespace;
   try {
@@ -84,10 +99,12 @@ export async function exportDetector(parts: DetectorParts, file: string, o: Expo
         backbone,
         model,
         backend: onnx as never,
-        map: o.map,
+        map: o.map ?? 'nll',
+        score: 'nll',
         images: 'rgb8',
         threshold: threshold ? float32Below(threshold.value) : undefined,
-        metadata: threshold ? { 'msflow.threshold_source': threshold.from, 'msflow.threshold_inclusive': String(threshold.value) } : {},
+        normalization: threshold?.normalization,
+        metadata: threshold ? exportMetadata(threshold) : {},
       }),
     );
     writeFileAtomicSync(file, exported.bytes);
@@ -99,11 +116,16 @@ export async function exportDetector(parts: DetectorParts, file: string, o: Expo
       ...(threshold ? { threshold } : {}),
       dynamicBatch: exported.dynamicBatch,
       inputs: [{ name: 'image', type: 'uint8', shape: [n, h, w, 3] }],
-      outputs: [{ name: 'score', type: 'float32', shape: [n] }, ...(threshold ? [{ name: 'label', type: 'uint8' as const, shape: [n] }] : []), { name: 'map', type: 'float32', shape: [n, h, w] }],
+      outputs: [
+        { name: 'score', type: 'float32', shape: [n] },
+        ...(threshold?.normalization ? [{ name: 'normalized_score', type: 'float32' as const, shape: [n] }] : []),
+        ...(threshold ? [{ name: 'label', type: 'uint8' as const, shape: [n] }] : []),
+        { name: 'map', type: 'float32', shape: [n, h, w] },
+      ],
     };
     if (o.triton) {
       const name = o.name ?? basename(file).replace(/\.onnx$/i, '');
-      result.triton = writeTritonModel(o.triton, { name, size: [h, w], dynamicBatch: exported.dynamicBatch, label: threshold !== undefined }, exported.bytes);
+      result.triton = writeTritonModel(o.triton, { name, size: [h, w], dynamicBatch: exported.dynamicBatch, label: threshold !== undefined, normalizedScore: threshold?.normalization !== undefined }, exported.bytes);
     }
     return result;
   } finally {

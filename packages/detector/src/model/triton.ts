@@ -11,14 +11,16 @@ export interface TritonModel {
   dynamicBatch: boolean;
   /** Whether the graph has a `label` output. */
   label: boolean;
+  /** Whether the graph has a `normalized_score` output. */
+  normalizedScore?: boolean;
   /** Largest batch Triton may form (dynamic batching). */
   maxBatchSize?: number;
 }
 
 /**
  * The `config.pbtxt` of an exported detector for NVIDIA Triton Inference Server's onnxruntime
- * backend: input `image` uint8 [H, W, 3], outputs `score` (fp32), `label` (uint8) and `map`
- * (fp32 [H, W]), per image, batched by Triton. Per-image scalars are declared `dims: [ 1 ]` with
+ * backend: input `image` uint8 [H, W, 3], outputs `score` (fp32), `normalized_score` (fp32, when
+ * there is one), `label` (uint8) and `map` (fp32 [H, W]), per image, batched by Triton. Per-image scalars are declared `dims: [ 1 ]` with
  * `reshape: { shape: [ ] }`, because the graph's outputs are [N], not [N, 1].
  *
  * @example
@@ -33,6 +35,7 @@ export function tritonConfig(m: TritonModel): string {
   const scalar = batched ? 'dims: [ 1 ]\n    reshape: { shape: [ ] }' : 'dims: [ 1 ]';
   const outputs = [
     `  {\n    name: "score"\n    data_type: TYPE_FP32\n    ${scalar}\n  }`,
+    ...(m.normalizedScore ? [`  {\n    name: "normalized_score"\n    data_type: TYPE_FP32\n    ${scalar}\n  }`] : []),
     ...(m.label ? [`  {\n    name: "label"\n    data_type: TYPE_UINT8\n    ${scalar}\n  }`] : []),
     `  {\n    name: "map"\n    data_type: TYPE_FP32\n    dims: ${dims([h, w])}\n  }`,
   ];

@@ -6,7 +6,8 @@ import { ShiftedFeatures } from '../data/shifted_features.js';
 import { splitIndices, subsetFeatures } from '../data/features.js';
 import type { DatasetRef } from '../data/dataset.js';
 import type { CliSidecarInfo, LoadedCheckpoint } from '../model/checkpoint.js';
-import { f1Threshold, quantile, type Thresholds } from '../model/thresholds.js';
+import { f1Threshold, normalThreshold, type Thresholds } from '../model/thresholds.js';
+import { UsageError } from '../errors.js';
 import { onBackend } from '../plan/backends.js';
 import type { ExecutionPlan, PlanSummary } from '../plan/plan.js';
 import { HEADLINE_METRICS, scoreEvaluation } from '../report/report.js';
@@ -38,6 +39,8 @@ export type FitEvent =
       cachePath: string;
     }
   | { type: 'translate'; fraction: number; seconds: number }
+  /** Something the caller should know, in one line (e.g. a default that could not apply). */
+  | { type: 'notice'; message: string }
   | {
       type: 'training';
       /** What runs the steps, e.g. `traced onnx (cpu, 2 threads)`. */
@@ -68,10 +71,12 @@ export interface FitRequest {
   evaluate: boolean;
   /** The dataset, recorded in the checkpoint so tests and resumed runs find it again. */
   dataset?: DatasetRef;
-  /** Fraction of the normal images held out for the normal-score threshold. */
+  /** Fraction of the normal images held out to choose the threshold on. */
   valSplit: number;
-  /** Quantile of normal scores used as the normal-only threshold. */
-  quantile: number;
+  /** Whether `valSplit` was asked for (or recorded): a default that would hold out one image holds out none. */
+  valSplitChosen: boolean;
+  /** False-positive rate of the image threshold, on the held-out normal images. */
+  fpr: number;
   /** Where training features live (`auto`: a float16 file when they would take over a quarter of RAM). */
   featureCache: { mode: 'auto' | 'memory' | 'disk'; path: string };
   /** A checkpoint whose run continues. */
@@ -132,12 +137,13 @@ const seconds = (t0: number) => (performance.now() - t0) / 1000;
 /**
  * Trains MSFlow end to end: features once (frozen backbone, where the plan runs it), the flows
  * (traced or eager, as planned), an evaluation after every meta-epoch (validation loss, and the
- * test metrics when there is a test set), and the thresholds at the end (a quantile of normal
- * scores; F1-max on the test set). With `resume`, continues that checkpoint's run exactly.
+ * test metrics when there is a test set), and the thresholds at the end (at a false-positive
+ * rate on held-out normal images, with the normalisation, pixel threshold and colour scale;
+ * F1-max on the test set, stored and used only when asked for). With `resume`, continues that checkpoint's run exactly.
  *
  * @example
  * ```ts
- * const r = await fitParts({ plan, config, preset: 'cpu', backbone: 'default', train, valSplit: 0, quantile: 0.99, featureCache: { mode: 'memory', path: '/tmp/f.safetensors' } });
+ * const r = await fitParts({ plan, config, preset: 'cpu', backbone: 'default', train, valSplit: 0.2, valSplitChosen: false, fpr: 0.01, evaluate: true, featureCache: { mode: 'memory', path: '/tmp/f.safetensors' } });
  * ```
  */
 export async function fitParts(request: FitRequest, hooks: FitHooks = {}): Promise<FitResult> {
@@ -166,7 +172,19 @@ export async function fitParts(request: FitRequest, hooks: FitHooks = {}): Promi
   const via = fx?.via ?? opened.extractor.via;
   timings.features = seconds(t0);
   await emit({ type: 'featuresReady', train: train.features.count, test: test?.features.count ?? 0, seconds: timings.features, via, backbone: config.backbone, where: train.where, cachePath: request.featureCache.path });
-  const split = splitIndices(train.features.count, request.valSplit, config.seed);
+  let valSplit = request.valSplit;
+  let split = splitIndices(train.features.count, valSplit, config.seed);
+  if (!request.valSplitChosen && split.validation.length > 0 && split.validation.length < 2) {
+    // The default split of a tiny set: one held-out image cannot set a false-positive rate.
+    await emit({ type: 'notice', message: `${train.features.count} training images are too few to hold ${valSplit * 100}% out (the threshold needs at least 2): it comes from the training images' own scores (optimistic)` });
+    valSplit = 0;
+    split = splitIndices(train.features.count, 0, config.seed);
+  }
+  const normalCount = split.validation.length || split.train.length;
+  if (normalCount < 2) {
+    await fx?.dispose();
+    throw new UsageError(`${valSplit} of ${train.features.count} images holds out ${normalCount}; the threshold needs at least 2 normal images`, { option: 'valSplit' });
+  }
   const trainFeatures = split.validation.length ? subsetFeatures(train.features, split.train) : train.features;
   const valFeatures = split.validation.length ? subsetFeatures(train.features, split.validation) : undefined;
   const images = { train: trainFeatures.count, validation: valFeatures?.count ?? 0, test: test?.features.count ?? 0 };
@@ -181,7 +199,7 @@ export async function fitParts(request: FitRequest, hooks: FitHooks = {}): Promi
   const trainer = onBackend(plan.backend, () => (resume ? restoreTrainer(model, resume, { stepper: plan.stepper }) : new Trainer(model, undefined, { stepper: plan.stepper })));
   // Traced scoring reads the traced trainer's parameters where they are (one store for both).
   const scoring = plan.scoring(model, trainer);
-  const info: CliSidecarInfo = { backbone: request.backbone, ...(request.dataset ? { dataset: request.dataset } : {}), thresholds: {}, split: { valSplit: request.valSplit, quantile: request.quantile }, evaluate: request.evaluate };
+  const info: CliSidecarInfo = { backbone: request.backbone, ...(request.dataset ? { dataset: request.dataset } : {}), thresholds: {}, split: { valSplit, fpr: request.fpr }, evaluate: request.evaluate };
   // A NaN score would label every image normal: scores are checked before they become metrics or thresholds.
   const scored = (what: string) => `the model being trained on ${request.dataset?.className || 'these images'} (${what})`;
   const parts: DetectorParts = { plan, model, trainer, preset: request.preset, info };
@@ -234,6 +252,7 @@ export async function fitParts(request: FitRequest, hooks: FitHooks = {}): Promi
                 if (test) {
                   const output = await scoring.evaluate(test.features);
                   assertFiniteScores(output.imageScores, test.paths, scored(`meta-epoch ${metaEpoch + 1}`));
+                  assertFiniteScores(output.nllScores, test.paths, scored(`meta-epoch ${metaEpoch + 1}`));
                   // The last meta-epoch's evaluation is the final one: curves and per-type rows once.
                   const evaluation = scoreEvaluation(output, test, metaEpoch + 1 === tc.metaEpochs);
                   last = { output, evaluation };
@@ -260,20 +279,23 @@ export async function fitParts(request: FitRequest, hooks: FitHooks = {}): Promi
       return { ...base, status: 'cancelled', metrics: result.metrics, thresholds: {} };
     }
 
-    // Thresholds: a quantile of normal scores (held-out when there is a validation split), and
-    // F1-max on the test set when it has both labels.
+    // Thresholds: at the false-positive rate on normal images (held out when there is a
+    // validation split; no label read), and F1-max on the test set when it has both labels
+    // (stored, used only when asked for).
     t = performance.now();
-    const normal = valFeatures ?? trainFeatures;
-    const normalScores = (await scoring.evaluate(normal, { maps: false })).imageScores;
-    assertFiniteScores(normalScores, (i) => `normal ${valFeatures ? 'validation' : 'training'} image ${i}`, scored('thresholds'));
-    info.thresholds.quantile = { value: quantile(normalScores, request.quantile), q: request.quantile, source: valFeatures ? 'validation' : 'train', images: normal.count };
+    const normalOutput = await scoring.evaluate(valFeatures ?? trainFeatures);
+    const normalImage = (i: number) => `normal ${valFeatures ? 'validation' : 'training'} image ${i}`;
+    assertFiniteScores(normalOutput.imageScores, normalImage, scored('thresholds'));
+    assertFiniteScores(normalOutput.nllScores, normalImage, scored('thresholds'));
+    info.thresholds.normal = normalThreshold(normalOutput, request.fpr, valFeatures ? 'validation' : 'train');
     if (test && !last?.evaluation.curves) {
       // No evaluation ran in the last meta-epoch (a resumed, already finished run).
       const output = await scoring.evaluate(test.features);
       assertFiniteScores(output.imageScores, test.paths, scored('final evaluation'));
+      assertFiniteScores(output.nllScores, test.paths, scored('final evaluation'));
       last = { output, evaluation: scoreEvaluation(output, test, true) };
     }
-    if (last && test) info.thresholds.f1 = f1Threshold(last.output.imageScores, test.labels, 'test');
+    if (last && test) info.thresholds.f1 = f1Threshold(last.output.nllScores, test.labels, 'test');
     timings.thresholds = seconds(t);
     handedOver = true;
     return {

@@ -7,6 +7,7 @@ import { hasTestSplit, openSplit, type DatasetRef } from '../data/dataset.js';
 import { UsageError } from '../errors.js';
 import { readCheckpoint } from '../model/checkpoint.js';
 import { ExecutionPlan, type PlanOptions } from '../plan/plan.js';
+import { DEFAULT_FPR, DEFAULT_VAL_SPLIT } from '../model/thresholds.js';
 import type { FitHooks, FitRequest } from './fit.js';
 
 /** Options of `Detector.fit`. */
@@ -30,10 +31,14 @@ export interface FitOptions extends PlanOptions, FitHooks {
   seed?: number;
   /** `default` (the built-in ImageNet ResNet-50), `random`, or a weights file (.onnx, .safetensors, tfjs model.json). */
   backbone?: BackboneChoice;
-  /** Hold out this fraction of the normal images for the normal-score threshold (default 0). */
+  /**
+   * Hold out this fraction of the normal images to choose the threshold on (default 0.2; when
+   * that would hold out a single image, none is held out and the training images' own scores
+   * choose it, optimistically).
+   */
   valSplit?: number;
-  /** Quantile of normal scores used as the normal-only threshold (default 0.99). */
-  quantile?: number;
+  /** False-positive rate of the image threshold, chosen on the held-out normal images (default 0.01). */
+  fpr?: number;
   /** Training features: `auto` (default: a float16 file when they would take over a quarter of RAM), `memory` or `disk`. */
   featureCache?: 'auto' | 'memory' | 'disk';
   /** Where a disk feature cache goes (default: the system's temporary folder); removed when the fit ends. */
@@ -93,8 +98,9 @@ export async function resolveFitRequest(o: FitOptions): Promise<{ request: FitRe
       test,
       evaluate,
       dataset: ref,
-      valSplit: recorded?.split?.valSplit ?? fraction(o.valSplit, 'valSplit', 0, 0.5, 0),
-      quantile: recorded?.split?.quantile ?? fraction(o.quantile, 'quantile', 0.5, 1, 0.99),
+      valSplit: recorded?.split?.valSplit ?? fraction(o.valSplit, 'valSplit', 0, 0.5, DEFAULT_VAL_SPLIT),
+      valSplitChosen: recorded?.split !== undefined || o.valSplit !== undefined,
+      fpr: recorded?.split?.fpr ?? fraction(o.fpr, 'fpr', 0, 0.5, DEFAULT_FPR),
       featureCache: { mode: o.featureCache ?? 'auto', path },
       resume,
     },
