@@ -37,7 +37,7 @@ describe('Detector: fit, predict, evaluate, save, load', () => {
     expect(plan.training.traced).toBe(true);
     expect(plan.scoring.traced).toBe(true);
     expect(detector.config.backbone).toBe('keras_resnet50');
-    expect(detector.thresholds.quantile?.images).toBe(8);
+    expect(detector.thresholds.normal).toMatchObject({ score: 'nll', source: 'validation', images: 2, targetFpr: 0.01 });
     expect(detector.thresholds.f1?.images).toBe(6);
   });
 
