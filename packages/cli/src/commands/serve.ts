@@ -8,26 +8,22 @@ import { prepareWebModel } from '../pipeline/web_model.js';
 import { isLoopback, startWebServer } from '../pipeline/web_server.js';
 
 /**
- * The built page: `--page`, else the copy this package ships (`web/`, put there by `npm pack`),
- * else the `@msflow/web` package, else the workspace's apps/web/dist.
+ * The built page: `--page`, else the `@msflow/web` package (the workspace's apps/web), else the
+ * copy an installed `@msflow/cli` ships (`web/`, put there by `npm pack`), else the workspace's
+ * apps/web/dist.
  */
 export function findPageDir(page?: string): string {
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-  const candidates = page
-    ? [resolve(page)]
-    : [
-        join(root, 'web'),
-        (() => {
-          try {
-            return join(dirname(createRequire(import.meta.url).resolve('@msflow/web/package.json')), 'dist');
-          } catch {
-            return undefined;
-          }
-        })(),
-        resolve(root, '..', '..', 'apps', 'web', 'dist'),
-      ];
+  const workspacePage = (() => {
+    try {
+      return join(dirname(createRequire(import.meta.url).resolve('@msflow/web/package.json')), 'dist');
+    } catch {
+      return undefined;
+    }
+  })();
+  const candidates = page ? [resolve(page)] : [workspacePage, join(root, 'web'), resolve(root, '..', '..', 'apps', 'web', 'dist')];
   const dir = candidates.find((d): d is string => d !== undefined && existsSync(join(d, 'index.html')));
-  if (!dir) throw new CliError(`${candidates[0]}: the web page is not there (this @msflow/cli was packed without it; in the repository, run npm run build, or pass --page <built page folder>)`);
+  if (!dir) throw new CliError(`${candidates.find((d) => d !== undefined)}: the web page is not there (this @msflow/cli was packed without it; in the repository, run npm run build, or pass --page <built page folder>)`);
   return dir;
 }
 
