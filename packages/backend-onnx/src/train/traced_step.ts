@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import {
   adamScalars,
   checkFinite,
+  sizeOf,
   tensor,
   transpose,
   trainStepProgram,
@@ -82,7 +83,7 @@ export class TracedTrainStep implements TrainStepper {
     private readonly options: TracedTrainStepOptions = {},
   ) {
     this.shapes = model.specs.map((s) => s.shape);
-    const sizes = this.shapes.map((s) => s.reduce((p, q) => p * q, 1));
+    const sizes = this.shapes.map(sizeOf);
     if (adam && (adam.m.length !== sizes.length || adam.v.length !== sizes.length || adam.m.some((a, i) => a.length !== sizes[i] || adam.v[i].length !== sizes[i]))) {
       throw new Error(`traced train step: optimizer state does not fit the model's ${sizes.length} parameters`);
     }

