@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
-import type { OnnxBackend } from '../backend/onnx_backend.js';
-import { buildDynamicModel, buildStaticModel, type BuildOptions, type BuiltModel } from '../compile/build.js';
-import { defaultOnnxBackend } from '../compile/compiled.js';
-import { checkSpecs, hasBatch, inputNames, shapesAt, type InputSpec } from '../compile/specs.js';
+import type { OnnxBackend } from '../backend.js';
+import { buildDynamicModel, buildStaticModel, type BuildOptions, type BuiltModel } from './build.js';
+import { defaultOnnxBackend } from './compiled.js';
+import { checkSpecs, hasBatch, inputNames, shapesAt, type InputSpec } from './specs.js';
 import type { TraceableFunction } from '../trace/trace.js';
 
 /** Options of {@link exportOnnx}. */

@@ -9,10 +9,10 @@ import {
   type KernelArgs,
   type KernelName,
 } from '@msflow/core';
-import type { TraceRecorder } from '../trace/recorder.js';
-import type { OnnxSessionOptions } from '../runtime/session.js';
-import { ConcreteData, SymbolicValue } from './data.js';
-import { EagerRunner } from './eager.js';
+import type { TraceRecorder } from './trace/recorder.js';
+import type { OnnxSessionOptions } from './runtime/session.js';
+import { ConcreteData, SymbolicValue } from './runtime/data.js';
+import { EagerRunner } from './runtime/eager.js';
 
 /** Options of {@link createOnnxEagerBackend}. */
 export interface OnnxBackendOptions {

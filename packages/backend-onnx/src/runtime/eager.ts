@@ -1,9 +1,9 @@
 import type { KernelAttrsMap, KernelCall, KernelName } from '@msflow/core';
 import { GraphBuilder } from '../graph/builder.js';
 import { serializeModel } from '../graph/serialize.js';
-import { LOWERINGS } from '../lower/index.js';
-import type { Lowering } from '../lower/types.js';
-import { createSession, runSession, type OnnxSession, type OnnxSessionOptions } from '../runtime/session.js';
+import { LOWERINGS } from '../kernels/index.js';
+import type { Lowering } from '../kernels/types.js';
+import { createSession, runSession, type OnnxSession, type OnnxSessionOptions } from './session.js';
 import { ConcreteData } from './data.js';
 
 /**

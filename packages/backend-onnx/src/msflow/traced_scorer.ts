@@ -1,10 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { scoreLatents, transpose, type BatchScorer, type BatchScores, type MSFlowModel, type Tensor } from '@msflow/core';
-import type { OnnxBackend } from '../backend/onnx_backend.js';
+import type { OnnxBackend } from '../backend.js';
 import { CompiledOnnxFunction } from '../compile/compiled.js';
 import type { OnnxSessionOptions } from '../runtime/session.js';
 import { checkExecutionProviders } from '../runtime/providers.js';
-import { paramLayout, toGraphLayout } from './layout.js';
+import { paramLayout, toGraphLayout } from './param_layout.js';
 
 /** Where a trainer keeps parameters in the graph's layout (a `TracedTrainStep`). */
 export interface GraphParamStore {

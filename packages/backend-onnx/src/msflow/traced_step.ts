@@ -17,10 +17,10 @@ import {
 import { CompiledOnnxFunction } from '../compile/compiled.js';
 import type { InputSpec } from '../compile/specs.js';
 import type { BuiltModel } from '../compile/build.js';
-import type { OnnxBackend } from '../backend/onnx_backend.js';
+import type { OnnxBackend } from '../backend.js';
 import type { OnnxArray, OnnxSessionOptions } from '../runtime/session.js';
 import { checkExecutionProviders } from '../runtime/providers.js';
-import { paramLayout, toCoreLayout, toGraphLayout, type ParamLayout } from './layout.js';
+import { paramLayout, toCoreLayout, toGraphLayout, type ParamLayout } from './param_layout.js';
 
 /** Options of {@link TracedTrainStep}. */
 export interface TracedTrainStepOptions {
