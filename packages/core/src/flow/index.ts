@@ -10,7 +10,6 @@ export { assertPermutation, invertPermutation } from './permutation.js';
 export { conv3x3, channelLayerNorm, convLnReluConv, convLnReluConvSpecs } from './layers.js';
 export { AllInOneBlock, type AllInOneOptions } from './all_in_one.js';
 export { PermuteRandom } from './permute.js';
-export { FusionCoupling, mixerHidden, type FusionOptions } from './fusion.js';
 export { FlowSequence } from './sequence.js';
 export { FlowGraph, type FlowGraphSpec, type FlowNode, type PortRef } from './graph.js';
 export { positionalEncoding, positionalEncodingArray } from './positional.js';

@@ -5,7 +5,6 @@
  *
  * @packageDocumentation
  */
-export { logpMap, additiveMap, multiplicativeMap, nllMap, imageScore, topKCount } from './maps.js';
 export { scoreLatents, predict, type ScoreMaps } from './predict.js';
 export { evaluate, type BatchScorer, type BatchScores, type EvaluateOptions, type EvaluationOutput } from './evaluate.js';
 export {

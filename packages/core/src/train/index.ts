@@ -4,7 +4,6 @@
  *
  * @packageDocumentation
  */
-export { nllLoss, nllPerImage, lossPerDimension } from './loss.js';
 export { Adam, adamScalars, adamUpdate, namedAdamState, type AdamOptions, type AdamState } from './adam.js';
 export { clipByGlobalNorm } from './clip.js';
 export { learningRate } from './schedule.js';

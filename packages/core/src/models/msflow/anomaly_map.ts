@@ -1,8 +1,8 @@
-import { add, exp, mul, neg, square, sub } from '../ops/elementwise.js';
-import { reshape } from '../ops/layout.js';
-import { resizeBilinear, topKMean } from '../ops/nn.js';
-import { max, mean } from '../ops/reduce.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { add, exp, mul, neg, square, sub } from '../../ops/elementwise.js';
+import { reshape } from '../../ops/layout.js';
+import { resizeBilinear, topKMean } from '../../ops/nn.js';
+import { max, mean } from '../../ops/reduce.js';
+import type { Tensor } from '../../tensor/tensor.js';
 
 /** Per-image maximum over all pixels, broadcastable against the map. */
 const imageMax = (x: Tensor): Tensor => max(x, [1, 2, 3], true);

@@ -1,5 +1,5 @@
-import { assertPermutation } from '../flow/permutation.js';
-import type { Rng } from '../random/rng.js';
+import { assertPermutation } from '../../flow/permutation.js';
+import type { Rng } from '../../random/rng.js';
 import type { MSFlowConfig } from './config.js';
 
 /**

@@ -1,11 +1,11 @@
-import { add, atan, clip, div, exp, mul, neg, relu, sub } from '../ops/elementwise.js';
-import { concat, splitLast } from '../ops/layout.js';
-import { adaptiveAvgPool, resizeBilinear } from '../ops/nn.js';
-import { sum } from '../ops/reduce.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { conv3x3, convLnReluConv, convLnReluConvSpecs } from './layers.js';
-import { checkInputs, type FlowResult, type InvertibleModule } from './module.js';
-import { convSpecs, type ParamMap, type ParamSpec } from './params.js';
+import { add, atan, clip, div, exp, mul, neg, relu, sub } from '../../ops/elementwise.js';
+import { concat, splitLast } from '../../ops/layout.js';
+import { adaptiveAvgPool, resizeBilinear } from '../../ops/nn.js';
+import { sum } from '../../ops/reduce.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { conv3x3, convLnReluConv, convLnReluConvSpecs } from '../../flow/layers.js';
+import { checkInputs, type FlowResult, type InvertibleModule } from '../../flow/module.js';
+import { convSpecs, type ParamMap, type ParamSpec } from '../../flow/params.js';
 
 /** Options of {@link FusionCoupling}. */
 export interface FusionOptions {

@@ -1,5 +1,5 @@
-import { mixerHidden } from '../flow/fusion.js';
-import { countParams } from '../flow/params.js';
+import { mixerHidden } from './fusion.js';
+import { countParams } from '../../flow/params.js';
 import { latentShapes, type MSFlowConfig } from './config.js';
 import { msflowParamSpecs } from './graph.js';
 

@@ -1,9 +1,9 @@
-import { AllInOneBlock } from '../flow/all_in_one.js';
-import { FusionCoupling } from '../flow/fusion.js';
-import { FlowGraph, type FlowNode } from '../flow/graph.js';
-import type { ParamSpec } from '../flow/params.js';
-import { PermuteRandom } from '../flow/permute.js';
-import { FlowSequence } from '../flow/sequence.js';
+import { AllInOneBlock } from '../../flow/all_in_one.js';
+import { FusionCoupling } from './fusion.js';
+import { FlowGraph, type FlowNode } from '../../flow/graph.js';
+import type { ParamSpec } from '../../flow/params.js';
+import { PermuteRandom } from '../../flow/permute.js';
+import { FlowSequence } from '../../flow/sequence.js';
 import type { MSFlowConfig } from './config.js';
 import { identityPermutations, validatePermutations, type MSFlowPermutations } from './permutations.js';
 

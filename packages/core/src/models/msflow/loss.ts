@@ -1,6 +1,6 @@
-import { add, mul, square, sub } from '../ops/elementwise.js';
-import { mean, sum } from '../ops/reduce.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { add, mul, square, sub } from '../../ops/elementwise.js';
+import { mean, sum } from '../../ops/reduce.js';
+import type { Tensor } from '../../tensor/tensor.js';
 
 /**
  * Per-image negative log-likelihood of MSFlow (spec §5): Σ_l ½‖z_l‖² − log-det, summed over

@@ -1,5 +1,5 @@
-import { tensor } from '../ops/creation.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { tensor } from '../../ops/creation.js';
+import type { Tensor } from '../../tensor/tensor.js';
 
 /**
  * Pre-computed pooled features of N images: for each scale, row-major NHWC float32 values of
