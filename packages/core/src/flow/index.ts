@@ -1,6 +1,7 @@
 /**
- * The flow graph: an invertible-module contract, sequence and DAG containers, and MSFlow's
- * modules (AllInOne coupling, fixed permutation, fusion coupling, positional encoding).
+ * The flow graph: an invertible-module contract, sequence and DAG containers, and the generic
+ * modules MSFlow builds on (AllInOne coupling, fixed permutation, positional encoding). MSFlow's
+ * own fusion coupling lives with the model (`models/msflow/fusion.ts`).
  *
  * @packageDocumentation
  */

@@ -1,6 +1,6 @@
 /**
- * Training MSFlow: the NLL loss, Adam, global-norm clipping, the learning-rate schedule, metric
- * tracking and the resumable {@link Trainer}.
+ * Training MSFlow: Adam, global-norm clipping, the learning-rate schedule, metric tracking and the
+ * resumable {@link Trainer}, on the model's NLL loss (`models/msflow/loss.ts`).
  *
  * @packageDocumentation
  */

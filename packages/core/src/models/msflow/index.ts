@@ -1,6 +1,7 @@
 /**
- * The MSFlow model: configuration and presets, the builder of its flow graph, the model object,
- * parameter and cost accounting, and pre-computed feature sets.
+ * The MSFlow model, in one folder: configuration and presets, the fusion coupling, the builder of
+ * its flow graph, the model object, parameter and cost accounting, pre-computed feature sets, the
+ * NLL loss and the anomaly maps.
  *
  * @packageDocumentation
  */
