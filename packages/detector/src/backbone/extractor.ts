@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { dispose, preprocessPixels, tensor, tidy, type Backbone, type Backend, type FeatureSet, type FeatureSource, type MSFlowConfig } from '@msflow/core';
-import { cacheFeatures, type ImageDataset } from '@msflow/eval';
+import { cacheFeatures, type ImageDataset } from '@msflow/data';
 import { onBackend } from '../plan/backends.js';
 import { createFrozenBackbone, type BackboneChoice } from './backbone.js';
 

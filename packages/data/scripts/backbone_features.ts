@@ -6,7 +6,7 @@ import {
   concat, dispose, keep, matmul, max, mul, preprocessPixels, resizeBilinear, reshape, sub, sum, tensor, tidy,
   type Backbone, type Tensor,
 } from '@msflow/core';
-import { preprocessImage, readImageSync } from '@msflow/eval';
+import { preprocessImage, readImageSync } from '@msflow/data';
 
 export interface Item { path: string; label: 0 | 1; type: string }
 

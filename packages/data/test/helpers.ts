@@ -1,15 +1,8 @@
 /** Shared test helpers: temporary folders and a minimal hand-made PNG writer. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { PNG_SIGNATURE, pngChunk } from '../src/testing/index.js';
 
-/** A fresh temporary folder and a function that deletes it. */
-export function tempDir(prefix = 'msflow-eval-'): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
+export { tempDir } from '../src/testing/index.js';
 
 /**
  * A PNG built by hand (filter 0 on every row), for formats pngjs cannot write: palette images
