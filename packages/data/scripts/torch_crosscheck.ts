@@ -1,7 +1,7 @@
 // Compares msflow's torchvision graphs with torchvision itself: same safetensors weights, same
 // input, pooled taps. First run torch_reference.py (writes <dir>/*.safetensors and *.bin; the ONNX
 // exports of the same models, <dir>/<arch>.onnx, are checked too when present), then:
-//   npx vite-node --config packages/eval/vitest.config.ts packages/eval/scripts/torch_crosscheck.ts -- /tmp/torchref [cpu|wasm]
+//   npx vite-node --config packages/data/vitest.config.ts packages/data/scripts/torch_crosscheck.ts -- /tmp/torchref [cpu|wasm]
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createBackbone, setBackend, tensor, type ArchId } from '@msflow/core';

@@ -1,6 +1,6 @@
 # Reference features from torchvision (random weights, random BatchNorm statistics) for
 # torch_crosscheck.ts. Needs torch + torchvision (Debian: apt-get install python3-torchvision).
-#   /usr/bin/python3 packages/eval/scripts/torch_reference.py /tmp/torchref
+#   /usr/bin/python3 packages/data/scripts/torch_reference.py /tmp/torchref
 import json, struct, sys
 import numpy as np, torch, torchvision
 

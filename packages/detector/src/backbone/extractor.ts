@@ -58,7 +58,7 @@ function eagerRunner(backbone: Backbone): Runner {
 export type ExtractorPlacement = { onnx: { backend: Backend; providers: readonly string[] }; via: string } | { backend: Backend };
 
 /**
- * The images a {@link FeatureExtractor} reads: an `@msflow/eval` dataset, or anything with the
+ * The images a {@link FeatureExtractor} reads: an `@msflow/data` dataset, or anything with the
  * same shape (e.g. images already in memory). Values must be RGB in [0, 1]: the backbone
  * applies its own normalisation.
  */
