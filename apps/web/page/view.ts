@@ -1,5 +1,7 @@
-import { heatmapOverlay, type RgbImage } from '@msflow/eval/browser';
+import { mapColorRange, normalizeScore } from '@msflow/core';
+import { defectOverlay, heatmapOverlay, type RgbImage } from '@msflow/eval/browser';
 import type { PageError } from './errors.js';
+import type { PageThreshold } from './model.js';
 import type { PageImage } from './decode.js';
 import type { ScoredImage } from './scorer.js';
 
@@ -43,8 +45,11 @@ export function setStatus(state: 'idle' | 'ready' | 'busy' | 'done' | 'error', t
   el.textContent = text;
 }
 
-/** Appends one result: the image, its heatmap overlay, score and label. */
-export function addResult(image: PageImage, r: ScoredImage, runtime: string, threshold?: { value: number }): void {
+/**
+ * Appends one result: the image, its heatmap overlay (the model's one colour scale and the defect
+ * contour, when the model stores them), score, normalised score and label.
+ */
+export function addResult(image: PageImage, r: ScoredImage, runtime: string, threshold?: PageThreshold): void {
   const rgb = { width: image.width, height: image.height, data: image.rgb };
   const fig = document.createElement('figure');
   fig.className = 'result';
@@ -53,8 +58,12 @@ export function addResult(image: PageImage, r: ScoredImage, runtime: string, thr
   const cap = document.createElement('figcaption');
   cap.innerHTML = `<span class="name"></span><span class="score"></span><span class="label ${label.replace(' ', '-')}"></span>`;
   cap.querySelector('.name')!.textContent = image.name;
-  cap.querySelector('.score')!.textContent = `score ${r.score.toPrecision(5)}`;
+  const normalized = threshold?.normalization ? normalizeScore(r.score, threshold.normalization) : undefined;
+  if (normalized !== undefined) fig.dataset.normalized = String(normalized);
+  cap.querySelector('.score')!.textContent = `score ${r.score.toPrecision(6)}${normalized !== undefined ? ` (${normalized.toFixed(4)})` : ''}`;
   cap.querySelector('.label')!.textContent = label;
-  fig.append(rgbCanvas(rgb, 'image'), rgbCanvas(heatmapOverlay(rgb, r.map), 'heatmap'), cap);
+  const pixel = threshold?.pixel;
+  const heat = pixel ? defectOverlay(rgb, r.map, { ...mapColorRange(pixel), threshold: pixel.threshold }) : heatmapOverlay(rgb, r.map);
+  fig.append(rgbCanvas(rgb, 'image'), rgbCanvas(heat, 'heatmap'), cap);
   byId('results').prepend(fig);
 }

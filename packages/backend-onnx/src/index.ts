@@ -29,7 +29,7 @@ export { traceGraph, type TraceResult, type TraceOutputs, type TraceableFunction
 export type { KernelObserver } from './trace/recorder.js';
 export { generalizeBatch, type BatchSource, type Generalized } from './trace/batch.js';
 export { createSession, runSession, type OnnxArray, type OnnxSession, type OnnxSessionOptions } from './runtime/session.js';
-export { LOWERINGS, interpolationMatrix, type Lowering, type LowerArgs } from './lower/index.js';
+export { LOWERINGS, type Lowering, type LowerArgs } from './lower/index.js';
 export { GraphBuilder } from './graph/builder.js';
 export { foldTransposes, removeDeadNodes } from './graph/optimize.js';
 export { foldConstantTransposes, transposeValues } from './graph/fold_constants.js';
@@ -38,7 +38,8 @@ export type { GraphSpec, NodeSpec, Initializer, AttrValue, ValueInfo, Dim } from
 export { kernelModel } from './backend/eager.js';
 export { msflowInferenceFn, featureExtractorFn, type MSFlowInferenceOptions } from './msflow/pipeline.js';
 export { exportMSFlowOnnx, type MSFlowExportOptions } from './msflow/export_msflow.js';
+export { rgb8Interface } from './msflow/rgb8_interface.js';
 export { countFlops, kernelFlops } from './flops.js';
 export { TracedTrainStep, tracedTrainStepper, type TracedTrainStepOptions, type TracedStepTimings } from './train/traced_step.js';
 export { checkExecutionProviders, executionProviders, type ExecutionProviderInfo } from './runtime/providers.js';
-export { TracedScorer, type TracedScorerOptions } from './train/traced_scorer.js';
+export { TracedScorer, type GraphParamStore, type TracedScorerOptions } from './train/traced_scorer.js';

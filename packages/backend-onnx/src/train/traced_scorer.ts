@@ -6,18 +6,32 @@ import type { OnnxSessionOptions } from '../runtime/session.js';
 import { checkExecutionProviders } from '../runtime/providers.js';
 import { paramLayout, toGraphLayout } from './layout.js';
 
+/** Where a trainer keeps parameters in the graph's layout (a `TracedTrainStep`). */
+export interface GraphParamStore {
+  /** The current parameters in the graph's layout, or undefined while the model's tensors are current. */
+  graphParams(): readonly Float32Array[] | undefined;
+}
+
 /** Options of {@link TracedScorer}. */
 export interface TracedScorerOptions {
   readonly executionProviders?: readonly string[];
   readonly session?: OnnxSessionOptions;
   readonly backend?: OnnxBackend;
+  /**
+   * The traced trainer's parameter store: scoring reads the trainer's arrays as they are (one
+   * store for both programs), and reads the model's tensors only while the store is empty.
+   */
+  readonly params?: GraphParamStore;
 }
 
 /**
- * Test-time scoring of pooled features (flows, logp maps, add/mul maps, top-k image score) as
+ * Test-time scoring of pooled features (flows, logp maps, add/mul/NLL maps, both top-k image scores) as
  * one traced ONNX program whose parameters are graph inputs: the program is traced once and
  * follows the model as training changes its parameters (they are re-read only when the model's
- * tensors were replaced). Pass {@link TracedScorer.scorer} to core's `evaluate`.
+ * tensors were replaced). With `params` (a `TracedTrainStep`), it reads the trainer's own
+ * graph-layout arrays instead: trainer and scorer share one parameter store, and the weights
+ * leave onnxruntime only for checkpoints and eager consumers. Pass {@link TracedScorer.scorer}
+ * to core's `evaluate`.
  *
  * @example
  * ```ts
@@ -46,8 +60,8 @@ export class TracedScorer {
     const specs = this.model.specs;
     const program = this.compiled(features.map((f) => f.shape.slice(1)));
     const out = await program.run([...features, ...params.map((data, i) => ({ data, shape: paramLayout(specs[i].shape).graphShape }))]);
-    const scores: BatchScores = { imageScores: out[2].data };
-    if (maps) Object.assign(scores, { add: out[0].data, mul: out[1].data });
+    const scores: BatchScores = { imageScores: out[2].data, nllScores: out[4].data };
+    if (maps) Object.assign(scores, { add: out[0].data, mul: out[1].data, nll: out[3].data });
     return scores;
   };
 
@@ -55,7 +69,9 @@ export class TracedScorer {
     await this.program?.dispose();
   }
 
-  private async currentParams(): Promise<Float32Array[]> {
+  private async currentParams(): Promise<readonly Float32Array[]> {
+    const shared = this.options.params?.graphParams();
+    if (shared) return shared;
     const tensors = this.model.paramTensors();
     if (this.params && this.params.of.every((t, i) => t === tensors[i])) return this.params.arrays;
     const arrays = await Promise.all(tensors.map(async (t, i) => {
@@ -78,7 +94,7 @@ export class TracedScorer {
       (...xs) => {
         const params = xs.slice(L).map((t, i) => (layouts[i].toCore ? transpose(t, layouts[i].toCore!) : t));
         const maps = scoreLatents(model.forwardWith(xs.slice(0, L), params).z, model.config.inputSize, model.config.topK, model.config.mapScales);
-        return { add: maps.add, mul: maps.mul, score: maps.imageScores };
+        return { add: maps.add, mul: maps.mul, score: maps.imageScores, nll: maps.nll, nll_score: maps.nllScores };
       },
       {
         inputs: [...shapes.map((s, l) => ({ name: `y${l + 1}`, shape: [-1, ...s] })), ...layouts.map((l, i) => ({ name: `param${i}`, shape: l.graphShape }))],

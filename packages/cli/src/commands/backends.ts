@@ -1,5 +1,5 @@
 import { registeredBackends, resolveBackend } from '@msflow/core';
-import { registerInstalledBackends } from '../util/backends.js';
+import { registerInstalledBackends } from '@msflow/detector';
 import { table, type Output } from '../util/output.js';
 
 /** `msflow backends`: which backends start here, and why the others do not. */

@@ -1,11 +1,12 @@
 import { relative } from 'node:path';
 import { SCENE_FAMILIES } from '@msflow/eval';
-import { useBackend } from '../util/backends.js';
+import { ExecutionPlan } from '@msflow/detector';
 import { choiceFlag, CliError, intFlag } from '../util/errors.js';
 import { INTERRUPTED_EXIT, withInterrupt } from '../util/interrupt.js';
 import { table, type Output } from '../util/output.js';
 import { DEMO_DEFAULTS, runDemo } from '../pipeline/demo.js';
 import { pct } from '../pipeline/progress.js';
+import { decisionLine } from './test.js';
 
 /** Flags of `msflow demo`. */
 export interface DemoFlags {
@@ -40,9 +41,9 @@ export async function demoCommand(out: Output, flags: DemoFlags): Promise<void> 
     subEpochs: intFlag(flags.subEpochs, '--sub-epochs', 1) ?? d.subEpochs,
     batchSize: intFlag(flags.batchSize, '--batch-size', 1) ?? d.batchSize,
   };
-  const backend = await useBackend(options.backend);
-  out.log(`demo: backend ${backend.info().detail}`);
-  const r = await withInterrupt(out, (signal) => runDemo(options, out, signal));
+  const plan = await ExecutionPlan.resolve({ backend: options.backend });
+  out.log(`demo: plan: ${plan.describe()}`);
+  const r = await withInterrupt(out, (signal) => runDemo(options, out, signal, plan));
   const rel = (p: string) => relative(process.cwd(), p) || p;
   if (r.status === 'cancelled') throw new CliError(`interrupted: resumable checkpoint saved to ${rel(r.checkpoint.weights)}; continue with: msflow train --resume ${rel(r.checkpoint.weights)}`, INTERRUPTED_EXIT);
   const m = r.final ?? {};
@@ -51,7 +52,8 @@ export async function demoCommand(out: Output, flags: DemoFlags): Promise<void> 
   const human = [
     '',
     `MSFlow demo: ${r.className}, ${r.images.train} training / ${r.images.test} test images, cpu preset, seed ${options.seed}`,
-    table(['metric (x100)', 'last epoch', 'best epoch'], [row('image AUROC', 'imageAuroc'), row('pixel AUROC', 'pixelAuroc'), row('AUPRO (FPR <= 0.3)', 'aupro')]),
+    table(['metric (x100)', 'last epoch', 'best epoch'], [row('image AUROC', 'imageAuroc'), row('image AUROC (user score)', 'imageAurocNll'), row('pixel AUROC', 'pixelAuroc'), row('AUPRO (FPR <= 0.3)', 'aupro')]),
+    decisionLine(r.decision),
     `features ${r.timings.features.toFixed(1)} s on ${r.featuresVia}; training ${r.timings.train.toFixed(1)} s + evaluation ${r.timings.evaluate.toFixed(1)} s (trainer ${r.trainer}; backend ${r.backend.detail}); total ${r.seconds.toFixed(1)} s`,
     `checkpoint: ${rel(r.checkpoint.weights)}`,
     `report:     ${r.report ? rel(r.report.report) : '-'}`,

@@ -1,24 +1,29 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CliError, UsageError, numFlag } from '../util/errors.js';
 import type { Output } from '../util/output.js';
 import { prepareWebModel } from '../pipeline/web_model.js';
-import { startWebServer } from '../pipeline/web_server.js';
+import { isLoopback, startWebServer } from '../pipeline/web_server.js';
 
-/** The built page of `@msflow/web` (apps/web/dist), or `--page`. */
+/**
+ * The built page: `--page`, else the `@msflow/web` package (the workspace's apps/web), else the
+ * copy an installed `@msflow/cli` ships (`web/`, put there by `npm pack`), else the workspace's
+ * apps/web/dist.
+ */
 export function findPageDir(page?: string): string {
-  let dir = page ? resolve(page) : undefined;
-  if (!dir) {
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const workspacePage = (() => {
     try {
-      dir = join(dirname(createRequire(import.meta.url).resolve('@msflow/web/package.json')), 'dist');
+      return join(dirname(createRequire(import.meta.url).resolve('@msflow/web/package.json')), 'dist');
     } catch {
-      dir = resolve(dirname(new URL(import.meta.url).pathname), '../../../../apps/web/dist');
+      return undefined;
     }
-  }
-  if (!existsSync(join(dir, 'index.html'))) {
-    throw new CliError(`${dir}: the web page is not built (run npm run build at the workspace root, or npm run build -w @msflow/web)`);
-  }
+  })();
+  const candidates = page ? [resolve(page)] : [workspacePage, join(root, 'web'), resolve(root, '..', '..', 'apps', 'web', 'dist')];
+  const dir = candidates.find((d): d is string => d !== undefined && existsSync(join(d, 'index.html')));
+  if (!dir) throw new CliError(`${candidates.find((d) => d !== undefined)}: the web page is not there (this @msflow/cli was packed without it; in the repository, run npm run build, or pass --page <built page folder>)`);
   return dir;
 }
 
@@ -43,9 +48,13 @@ export async function serveCommand(out: Output, checkpoint: string, flags: { por
   const port = numFlag(flags.port, '--port') ?? 8080;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: expected 0..65535, got ${flags.port}`);
   const pageDir = findPageDir(flags.page);
+  const host = flags.host ?? '127.0.0.1';
+  if (!isLoopback(host)) {
+    out.warn(`--host ${host}: serving the model and its weights to every machine that can reach this address (not only this one); use the default 127.0.0.1 unless that is what you want`);
+  }
   out.log(`preparing ${checkpoint}: ONNX export for onnxruntime-web, checkpoint and backbone for WebGPU`);
   const model = await prepareWebModel(checkpoint);
-  const server = await startWebServer({ pageDir, model, host: flags.host, port });
+  const server = await startWebServer({ pageDir, model, host, port });
   const m = model.manifest;
   out.result(
     { url: server.url, model: m.name, inputSize: m.inputSize, backbone: m.backbone, threshold: m.threshold ?? null, page: pageDir },

@@ -2,7 +2,7 @@ import { relative, resolve } from 'node:path';
 import { ANOMALY_KINDS, SCENE_FAMILIES, type AnomalyKind } from '@msflow/eval';
 import { choiceFlag, intFlag, UsageError } from '../util/errors.js';
 import { table, type Output } from '../util/output.js';
-import { writeSyntheticDataset } from '../pipeline/synth.js';
+import { writeSyntheticDataset } from '@msflow/detector';
 
 /** Flags of `msflow synth`. */
 export interface SynthFlags {

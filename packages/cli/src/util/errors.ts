@@ -1,20 +1,39 @@
+import { DetectorError, UsageError } from '@msflow/detector';
+
+/** Bad flags or arguments: the library's usage error (exit code 2). */
+export { UsageError };
+
 /** An expected failure: printed as one line, exit code 1 (or `exitCode`). */
-export class CliError extends Error {
+export class CliError extends DetectorError {
   override name = 'CliError';
   constructor(
     message: string,
     readonly exitCode = 1,
   ) {
-    super(message);
+    super(message, { kind: exitCode === 2 ? 'usage' : 'failure' });
   }
 }
 
-/** Bad flags or arguments: exit code 2. */
-export class UsageError extends CliError {
-  override name = 'UsageError';
-  constructor(message: string) {
-    super(message, 2);
-  }
+/** Library option names whose flag is not their kebab-case form. */
+const FLAGS: Record<string, string> = { train: '--data', test: '--test-dir', images: '<images>' };
+
+/**
+ * The flag of a library option: `executionProviders` is `--execution-providers`.
+ *
+ * @example
+ * ```ts
+ * flagOf('mapScales'); // '--map-scales'
+ * ```
+ */
+export function flagOf(option: string): string {
+  return FLAGS[option] ?? `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+/** The exit code of an error: a CLI error's own, 2 for the library's usage errors, else 1. */
+export function exitCodeOf(err: unknown): number {
+  if (err instanceof CliError) return err.exitCode;
+  if (err instanceof DetectorError) return err.kind === 'usage' ? 2 : 1;
+  return 1;
 }
 
 /** Parses a flag value as an integer within bounds, or throws a UsageError naming the flag. */
@@ -58,8 +77,14 @@ export function fractionFlag(value: string | number | undefined, flag: string, m
  * ```
  */
 export function describeError(err: unknown): { line: string; exitCode: number } {
-  const exitCode = err instanceof CliError ? err.exitCode : 1;
-  const msg = err instanceof Error ? err.message : String(err);
+  const exitCode = exitCodeOf(err);
+  // The library names its options; the CLI names the flags that set them.
+  const msg =
+    err instanceof DetectorError && err.option && !(err instanceof CliError)
+      ? `${flagOf(err.option)}${err.value !== undefined ? ` ${err.value}` : ''}: ${err.detail}`
+      : err instanceof Error
+        ? err.message
+        : String(err);
   const lines = msg.split('\n').map((l) => l.trim()).filter(Boolean);
   if (lines.length <= 1) return { line: lines[0] ?? 'unknown error', exitCode };
   // "root: N bad files" followed by "path: reason" lines: keep the count and the first file.
