@@ -61,13 +61,14 @@ export const PAPER_PRESET: MSFlowConfig = {
  *
  * Why these: measured with `msflow bench --accuracy` on the real classes of `../shared/data`
  * (apps/bench/results/accuracy, 2-core machine, last epoch, image / pixel AUROC / AUPRO %).
- * Localisation needs the latents' detail, and it peaks after few passes and then declines: on
- * MVTec AD bottle the former default (192 px, 4 × 2 passes) gave 100.0 / 96.4 / 76.3; 256 px
- * with 4 × 2 passes 100.0 / 97.2 / 82.0 (85.4 AUPRO after its second meta-epoch); 320 px with
- * 8 × 1 passes 100.0 / 98.0 / 87.8 after five of them; 320 px with these 2 × 1 passes
- * 100.0 / PIXEL / AUPRO in about MINUTES minutes of features and training on 2 cores. lr 5e-4
- * beat 1e-4 at the same cost (magnetic_tile 128 px 94.0 / 84.1 / 59.1 against 91.4 / 82.1 /
- * 58.6; tire 256 px +0.5 / +2.2 / +6.8).
+ * Localisation needs the latents' detail, and it peaks after few passes and then declines. On
+ * MVTec AD bottle: the former default (192 px, 4 × 2 passes) gave 100.0 / 96.4 / 76.3; 256 px,
+ * 4 × 2 passes 100.0 / 97.2 / 82.0 (85.4 AUPRO after its second meta-epoch); 320 px, 8 × 1
+ * passes, stopped after five of them, 100.0 / 98.0 / 87.8 (91.2 AUPRO after the first); 320 px
+ * with these 2 × 1 passes 100.0 / 98.4 / 89.1 in 831 process CPU seconds of features and
+ * training (about 7 minutes on an idle 2-core machine). lr 5e-4 beat 1e-4 at the same cost
+ * (magnetic_tile 128 px 94.0 / 84.1 / 59.1 against 91.4 / 82.1 / 58.6; tire 256 px +0.5 /
+ * +2.2 / +6.8).
  *
  * Cost: 31,091,712 parameters (19.6 M of them in the fusion layer); flow convolutions grow
  * with the latent area, 6.25x the 1.05 GMAC per image forward of 128²; the backbone to layer3
