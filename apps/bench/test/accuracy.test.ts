@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeSyntheticClass } from '@msflow/data';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -61,7 +61,7 @@ function fakeReport(): AccuracyReport {
     settings: { preset: 'cpu', inputSize: [256, 256] },
     seconds: 12.5,
     results: [
-      { className: 'tire', method: 'msflow', status: 'completed', last: { imageAuroc: 0.8123, pixelAuroc: 0.95, aupro: 0.7 }, best: { imageAuroc: { value: 0.9, metaEpoch: 2 } }, metaEpochs: 4, epochs: [{ metaEpoch: 0, lossPerDim: -1.2345, valLossPerDim: -1.1, metrics: { imageAuroc: 0.6, pixelAuroc: 0.97, aupro: 0.8 } }, { metaEpoch: 1, lossPerDim: -2.5, metrics: { imageAuroc: 0.8123, pixelAuroc: 0.95, aupro: 0.7 } }], timings: { features: 10, train: 300, test: 20 }, compute: 'traced onnx (cpu, 2 threads)' },
+      { className: 'tire', method: 'msflow', status: 'completed', last: { imageAuroc: 0.8123, pixelAuroc: 0.95, aupro: 0.7 }, best: { imageAuroc: { value: 0.9, metaEpoch: 2 } }, metaEpochs: 4, epochs: [{ metaEpoch: 0, lossPerDim: -1.2345, valLossPerDim: -1.1, metrics: { imageAuroc: 0.6, pixelAuroc: 0.97, aupro: 0.8 } }, { metaEpoch: 1, lossPerDim: -2.5, metrics: { imageAuroc: 0.8123, pixelAuroc: 0.95, aupro: 0.7 } }], timings: { features: 10, train: 300, test: 20 }, cpu: { features: 18.25, train: 560, test: 30 }, compute: 'traced onnx (cpu, 2 threads)' },
       { className: 'tire', method: 'knn', status: 'completed', last: { imageAuroc: 0.638, pixelAuroc: 0.9, aupro: 0.5 }, byType: [{ type: 'cut', images: 27, imageAuroc: 0.61, pixelAuroc: 0.864, anomalousPixels: 671, pixelShare: 0.1987 }, { type: 'hole', images: 27 }], timings: { features: 10, train: 2, test: 5 }, compute: 'kNN, matmul on onnx', details: { taps: [1, 2], grid: [16, 16], dim: 1536, window: 3, bank: 5376, patches: 53760, coreset: 'random', seed: 0, sigma: 4, imageScore: 'map' } },
       { className: 'magnetic_tile', method: 'msflow', status: 'failed', error: 'out of | memory', last: {}, timings: { features: 0, train: 0, test: 0 }, compute: '—' },
       { className: 'magnetic_tile', method: 'knn', status: 'completed', last: { imageAuroc: 0.7, pixelAuroc: 0.8, aupro: 0.4 }, timings: { features: 30, train: 4, test: 9 }, compute: 'kNN, matmul on onnx' },
@@ -73,9 +73,9 @@ describe('accuracy report', () => {
   it('writes a last-epoch table, a labelled best-epoch table and means', () => {
     const md = accuracyMarkdown(fakeReport());
     expect(md).toContain('on `box`');
-    expect(md).toContain('| tire | msflow | 81.2 | 95.0 | 70.0 | 10.0 | 300 | 20.0 | traced onnx (cpu, 2 threads) | completed |');
-    expect(md).toContain('| tire | knn | 63.8 | 90.0 | 50.0 | 10.0 | 2.0 | 5.0 | kNN, matmul on onnx | completed |');
-    expect(md).toContain('| magnetic_tile | msflow | — | — | — | 0.0 | 0.0 | 0.0 | — | failed: out of \\| memory |');
+    expect(md).toContain('| tire | msflow | 81.2 | 95.0 | 70.0 | 10.0 | 300 | 20.0 | 18.3 / 560 / 30.0 | traced onnx (cpu, 2 threads) | completed |');
+    expect(md).toContain('| tire | knn | 63.8 | 90.0 | 50.0 | 10.0 | 2.0 | 5.0 | — | kNN, matmul on onnx | completed |');
+    expect(md).toContain('| magnetic_tile | msflow | — | — | — | 0.0 | 0.0 | 0.0 | — | — | failed: out of \\| memory |');
     expect(md).toContain('## Best epoch (test-set selected)');
     expect(md).toContain('| tire | msflow | 90.0 (3) | — | — | 4 |');
     // Means only where every class has the metric: MSFlow failed on one class, kNN has both.
@@ -115,6 +115,11 @@ describe('accuracy benchmark on a tiny synthetic class', () => {
     expect(knn).toMatchObject({ className: 'synth_woven', method: 'knn', status: 'completed', images: { train: 8, test: 8 } });
     // The same features: the kNN row reports the time of the one backbone pass MSFlow made.
     expect(knn.timings.features).toBe(msflow.timings.features);
+    // CPU time per stage: the shared features' once for both, each method's own after them.
+    expect(knn.cpu?.features).toBe(msflow.cpu?.features);
+    for (const r of [msflow, knn]) for (const k of ['features', 'train', 'test'] as const) expect(r.cpu?.[k]).toBeGreaterThan(0);
+    // A stage's CPU time is at most every core busy for its wall time (plus rounding).
+    expect(msflow.cpu!.train).toBeLessThan(availableParallelism() * msflow.timings.train + 1);
     expect(Object.keys(msflow.best ?? {}).sort()).toEqual(['aupro', 'imageAuroc', 'pixelAuroc']);
     // One history entry per meta-epoch; the last is the final model's evaluation.
     expect(msflow.epochs?.map((e) => e.metaEpoch)).toEqual([0, 1]);

@@ -34,6 +34,13 @@ export interface MethodResult {
   epochs?: { metaEpoch: number; lossPerDim: number; valLossPerDim?: number; metrics: MetricValues }[];
   /** Wall seconds per stage: features (backbone), train (MSFlow steps; kNN: building the bank), test (scoring and metrics). */
   timings: { features: number; train: number; test: number };
+  /**
+   * Process CPU seconds (user + system, every thread) per stage, as {@link timings}: on a
+   * machine shared with other jobs wall time grows with their load and CPU time barely does.
+   * MSFlow's train and test stages run interleaved (an evaluation after each meta-epoch), so
+   * their CPU time is measured together and shared out in proportion to their wall time.
+   */
+  cpu?: { features: number; train: number; test: number };
   /** What computed it, e.g. `traced onnx (cpu, 2 threads)` or `kNN, matmul on onnx`. */
   compute: string;
   images?: { train: number; test: number };
@@ -93,13 +100,13 @@ export function accuracyMarkdown(r: AccuracyReport): string {
     '',
     '## Last epoch',
     '',
-    'Image AUROC, pixel AUROC and AUPRO (FPR ≤ 0.3) in %, of the final model (MSFlow: after its last meta-epoch; kNN: no training). Wall seconds per stage: features (backbone, shared by both methods), train (MSFlow: optimizer steps; kNN: building the memory bank), test (scoring, metrics; MSFlow: every meta-epoch\'s evaluation).',
+    'Image AUROC, pixel AUROC and AUPRO (FPR ≤ 0.3) in %, of the final model (MSFlow: after its last meta-epoch; kNN: no training). Wall seconds per stage: features (backbone, shared by both methods), train (MSFlow: optimizer steps; kNN: building the memory bank), test (scoring, metrics; MSFlow: every meta-epoch\'s evaluation). CPU s: the process\'s CPU seconds (user + system, both threads) for the same three stages, features / train / test, which grow little with other jobs\' load (MSFlow\'s train and test share theirs by wall time).',
     '',
-    '| class | method | image AUROC | pixel AUROC | AUPRO | features s | train s | test s | computed by | status |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---|---|',
+    '| class | method | image AUROC | pixel AUROC | AUPRO | features s | train s | test s | CPU s | computed by | status |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|',
   ];
   for (const x of r.results) {
-    lines.push(`| ${cell(x.className)} | ${x.method} | ${pct(x.last.imageAuroc)} | ${pct(x.last.pixelAuroc)} | ${pct(x.last.aupro)} | ${secs(x.timings.features)} | ${secs(x.timings.train)} | ${secs(x.timings.test)} | ${cell(x.compute)} | ${x.status}${x.error ? `: ${cell(x.error)}` : ''} |`);
+    lines.push(`| ${cell(x.className)} | ${x.method} | ${pct(x.last.imageAuroc)} | ${pct(x.last.pixelAuroc)} | ${pct(x.last.aupro)} | ${secs(x.timings.features)} | ${secs(x.timings.train)} | ${secs(x.timings.test)} | ${x.cpu ? `${secs(x.cpu.features)} / ${secs(x.cpu.train)} / ${secs(x.cpu.test)}` : '—'} | ${cell(x.compute)} | ${x.status}${x.error ? `: ${cell(x.error)}` : ''} |`);
   }
   const methods = [...new Set(r.results.map((x) => x.method))];
   const classes = new Set(r.results.map((x) => x.className));
@@ -107,7 +114,7 @@ export function accuracyMarkdown(r: AccuracyReport): string {
     for (const m of methods) {
       const rows = r.results.filter((x) => x.method === m);
       const avg = means(rows, (x) => x.last);
-      lines.push(`| **mean** | ${m} | ${pct(avg.imageAuroc)} | ${pct(avg.pixelAuroc)} | ${pct(avg.aupro)} | | | | | |`);
+      lines.push(`| **mean** | ${m} | ${pct(avg.imageAuroc)} | ${pct(avg.pixelAuroc)} | ${pct(avg.aupro)} | | | | | | |`);
     }
   }
   const withBest = r.results.filter((x) => x.best && Object.keys(x.best).length);

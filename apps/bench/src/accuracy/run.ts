@@ -18,9 +18,27 @@ import { ACCURACY_METRICS, type AccuracyReport, type MethodResult, type MetricVa
 /** Thrown from the features hook when MSFlow is not asked for: stops `trainClass` before it builds a model. */
 class FeaturesOnly extends Error {}
 
+/** Process CPU seconds so far (user + system, all threads). */
+const cpuNow = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+/**
+ * `cpu` seconds spent after the features, shared between the train and test stages in proportion
+ * to their wall time; `otherWall` is the rest of that span (thresholds, reports), whose share is
+ * left out.
+ */
+function shareCpu(features: number, cpu: number, t: { train: number; test: number }, otherWall = 0): MethodResult['cpu'] {
+  const wall = t.train + t.test + Math.max(0, otherWall);
+  if (!(wall > 0)) return { features, train: cpu, test: 0 };
+  return { features, train: (cpu * t.train) / wall, test: (cpu * t.test) / wall };
+}
+
 const pick = (m: Record<string, number> | undefined): MetricValues => Object.fromEntries(ACCURACY_METRICS.filter((k) => m && Number.isFinite(m[k])).map((k) => [k, m![k]]));
 
-function msflowResult(o: TrainOutcome, metaEpochs: number): MethodResult {
+/** `after`: CPU and wall seconds from the end of the features (and the kNN baseline) to the end of `trainClass`. */
+function msflowResult(o: TrainOutcome, metaEpochs: number, cpu: { features: number; after: number; afterWall: number }): MethodResult {
   const best = Object.fromEntries(ACCURACY_METRICS.filter((k) => o.metrics.best[k]).map((k) => [k, o.metrics.best[k]]));
   return {
     className: o.className,
@@ -33,16 +51,19 @@ function msflowResult(o: TrainOutcome, metaEpochs: number): MethodResult {
     epochs: o.metrics.history.map((h) => ({ metaEpoch: h.metaEpoch, lossPerDim: h.lossPerDim, ...(Number.isFinite(h.metrics.valLossPerDim) ? { valLossPerDim: h.metrics.valLossPerDim } : {}), metrics: pick(h.metrics) })),
     // Shifted training images (--translate) are backbone time too.
     timings: { features: (o.timings.features ?? 0) + (o.timings.translate ?? 0), train: o.timings.train ?? 0, test: o.timings.evaluate ?? 0 },
+    cpu: shareCpu(cpu.features, cpu.after, { train: o.timings.train ?? 0, test: o.timings.evaluate ?? 0 }, cpu.afterWall - (o.timings.train ?? 0) - (o.timings.evaluate ?? 0)),
     compute: `${o.trainer}; backbone on ${o.featuresVia}`,
     images: { train: o.images.train, test: o.images.test },
     runDir: o.runDir,
   };
 }
 
-async function knnResult(ready: FeaturesReady, args: AccuracyArgs, log: (line: string) => void): Promise<MethodResult> {
+async function knnResult(ready: FeaturesReady, args: AccuracyArgs, log: (line: string) => void, featuresCpu: number): Promise<MethodResult> {
   const base = { className: ready.className, method: 'knn' as const, timings: { features: ready.seconds, train: 0, test: 0 }, compute: 'kNN' };
   if (!ready.test) return { ...base, status: 'failed', error: 'no test split', last: {} };
+  const c0 = cpuNow();
   const r = await runKnnStage(ready.train, ready.test, ready.config.inputSize, args.knn);
+  const cpu = cpuNow() - c0;
   const d = r.description;
   log(`${ready.className}: kNN bank ${d.bank} of ${d.patches} patches (${d.coreset}) in ${r.timings.fit.toFixed(1)} s, scored ${ready.test.labels.length} test images in ${r.timings.score.toFixed(1)} s: image AUROC ${(100 * r.metrics.imageAuroc).toFixed(1)}`);
   return {
@@ -51,6 +72,7 @@ async function knnResult(ready: FeaturesReady, args: AccuracyArgs, log: (line: s
     last: pick(r.metrics),
     ...(r.byType ? { byType: r.byType } : {}),
     timings: { features: ready.seconds, train: r.timings.fit, test: r.timings.score + r.timings.metrics },
+    cpu: shareCpu(featuresCpu, cpu, { train: r.timings.fit, test: r.timings.score + r.timings.metrics }),
     compute: `kNN, ${d.dot}`,
     images: { train: ready.train.count, test: ready.test.labels.length },
     details: { ...d },
@@ -87,16 +109,23 @@ export async function runAccuracy(
   const results: MethodResult[] = [];
   for (const className of classes) {
     let knn: MethodResult | undefined;
+    const cpuStart = cpuNow();
+    let featuresCpu = 0;
+    let msflowStart = 0;
+    let msflowWall = 0;
     const onFeatures = async (ready: FeaturesReady) => {
+      featuresCpu = cpuNow() - cpuStart;
       if (args.methods.includes('knn')) {
         // A failing baseline must not cost the MSFlow run that follows.
-        knn = await knnResult(ready, args, log).catch((err: Error) => failed(className, 'knn', err, ready.seconds));
+        knn = await knnResult(ready, args, log, featuresCpu).catch((err: Error) => failed(className, 'knn', err, ready.seconds));
       }
       if (!args.methods.includes('msflow')) throw new FeaturesOnly();
+      msflowStart = cpuNow();
+      msflowWall = performance.now();
     };
     try {
       const outcome = await trainClass(s, className, { out, onFeatures, plan });
-      results.push(msflowResult(outcome, s.config.train.metaEpochs));
+      results.push(msflowResult(outcome, s.config.train.metaEpochs, { features: featuresCpu, after: cpuNow() - msflowStart, afterWall: (performance.now() - msflowWall) / 1000 }));
     } catch (err) {
       if (!(err instanceof FeaturesOnly)) {
         log(`${className}: failed: ${(err as Error).message.split('\n')[0]}`);
