@@ -18,6 +18,9 @@
  *
  * @packageDocumentation
  */
+// First: installs onnxruntime-node as the runtime every session is created on.
+import './runtime/node.js';
+
 export { createOnnxEagerBackend, OnnxBackend, type OnnxBackendOptions } from './backend/onnx_backend.js';
 export { registerOnnxBackend, ONNX_BACKEND_NAME } from './register.js';
 export { compileOnnx, CompiledOnnxFunction, defaultOnnxBackend, type CompileOptions, type CompiledProgram, type CompileStats } from './compile/compiled.js';
@@ -41,4 +44,5 @@ export { exportMSFlowOnnx, type MSFlowExportOptions } from './msflow/export_msfl
 export { countFlops, kernelFlops } from './flops.js';
 export { TracedTrainStep, tracedTrainStepper, type TracedTrainStepOptions, type TracedStepTimings } from './train/traced_step.js';
 export { checkExecutionProviders, executionProviders, type ExecutionProviderInfo } from './runtime/providers.js';
+export { onnxRuntime, useOnnxRuntime, type OnnxRuntime, type OrtModule } from './runtime/ort.js';
 export { TracedScorer, type TracedScorerOptions } from './train/traced_scorer.js';
