@@ -4,9 +4,11 @@ import { PageError } from './errors.js';
 /** One image read by the page, resized as `msflow predict` resizes it. */
 export interface PageImage extends PreprocessedImage {
   name: string;
+  /** The file's own size, before the resize. */
+  source: { width: number; height: number };
 }
 
-/** Decodes a picked file to RGBA samples with the browser's decoder, colours left as stored. */
+/** Decodes a picked file to RGBA samples with the browser's decoder, colours left as stored (also in workers). */
 async function decodeFile(file: File): Promise<RawImage> {
   let bitmap: ImageBitmap;
   try {
@@ -35,5 +37,5 @@ export async function readImageFile(file: File, size: [number, number]): Promise
     throw new PageError('image', `${file.name} is not an image (${file.type}); expected a PNG or JPEG file`);
   }
   const raw = await decodeFile(file);
-  return { name: file.name, ...preprocessImage(raw, { height: size[0], width: size[1] }, null) };
+  return { name: file.name, source: { width: raw.width, height: raw.height }, ...preprocessImage(raw, { height: size[0], width: size[1] }, null) };
 }

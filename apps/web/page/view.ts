@@ -28,23 +28,23 @@ function rgbCanvas(img: RgbImage, className: string): HTMLCanvasElement {
   return canvas;
 }
 
-/** Shows (or clears, with undefined) the one message line: errors in red, notices in amber. */
-export function showMessage(err: PageError | undefined, notice?: string): void {
-  const box = byId('message');
+/** Shows (or clears, with undefined) a mode's message line (`#message` unless `id` says): errors in red, notices in amber. */
+export function showMessage(err: PageError | undefined, notice?: string, id = 'message'): void {
+  const box = byId(id);
   box.textContent = err ? err.message : (notice ?? '');
   box.dataset.kind = err ? err.kind : notice ? 'notice' : '';
   box.hidden = !err && !notice;
 }
 
-/** Sets the status line and its state (`ready`, `busy`, `done`, `error`) for people and tests. */
-export function setStatus(state: 'idle' | 'ready' | 'busy' | 'done' | 'error', text: string): void {
-  const el = byId('status');
+/** Sets a mode's status line (`#status` unless `id` says) and its state (`ready`, `busy`, `done`, `error`, ...) for people and tests. */
+export function setStatus(state: 'idle' | 'ready' | 'busy' | 'done' | 'stopped' | 'error', text: string, id = 'status'): void {
+  const el = byId(id);
   el.dataset.state = state;
   el.textContent = text;
 }
 
-/** Appends one result: the image, its heatmap overlay, score and label. */
-export function addResult(image: PageImage, r: ScoredImage, runtime: string, threshold?: { value: number }): void {
+/** Adds one result first in `#results` (or `into`): the image, its heatmap overlay, score and label. */
+export function addResult(image: Pick<PageImage, 'name' | 'width' | 'height' | 'rgb'>, r: ScoredImage, runtime: string, threshold?: { value: number }, into = 'results'): void {
   const rgb = { width: image.width, height: image.height, data: image.rgb };
   const fig = document.createElement('figure');
   fig.className = 'result';
@@ -56,5 +56,5 @@ export function addResult(image: PageImage, r: ScoredImage, runtime: string, thr
   cap.querySelector('.score')!.textContent = `score ${r.score.toPrecision(5)}`;
   cap.querySelector('.label')!.textContent = label;
   fig.append(rgbCanvas(rgb, 'image'), rgbCanvas(heatmapOverlay(rgb, r.map), 'heatmap'), cap);
-  byId('results').prepend(fig);
+  byId(into).prepend(fig);
 }

@@ -4,7 +4,6 @@ import {
   Rng,
   architecture,
   createBackbone,
-  decodeSafetensors,
   deserializeCheckpoint,
   dispose,
   evaluate,
@@ -19,6 +18,7 @@ import {
   type MSFlowModel,
 } from '@msflow/core';
 import { createWebgpuBackend, type WebgpuBackend } from '@msflow/backend-webgpu/browser';
+import { decodeBackboneWeights } from './backbone_weights.js';
 import { PageError } from './errors.js';
 import type { ModelBundle } from './model.js';
 import type { PageImage } from './decode.js';
@@ -37,20 +37,6 @@ export async function webgpuUnavailable(): Promise<string | undefined> {
   } catch (err) {
     return `requestAdapter failed: ${(err as Error).message}`;
   }
-}
-
-/** Backbone weights from the served/picked `backbone.safetensors` (`<conv>.filter`, `<conv>.bias`). */
-function decodeBackboneWeights(bytes: Uint8Array): BackboneWeights {
-  const { tensors } = decodeSafetensors(bytes, 'backbone.safetensors');
-  const weights: BackboneWeights = new Map();
-  for (const [name, t] of tensors) {
-    if (!name.endsWith('.filter')) continue;
-    const conv = name.slice(0, -'.filter'.length);
-    const bias = tensors.get(`${conv}.bias`);
-    if (!bias) throw new PageError('model', `backbone.safetensors: ${conv} has a filter but no bias`);
-    weights.set(conv, { filter: t.data, bias: bias.data });
-  }
-  return weights;
 }
 
 /** The checkpoint and its backbone on the WebGPU backend; throws `model` errors for mismatches. */
