@@ -1,5 +1,5 @@
 import { projectConfig } from '../../vitest.shared.js';
-import { swiftShaderEnv } from './src/swiftshader.js';
+import { swiftShaderEnv } from './src/runtime/swiftshader.js';
 
 // Without a GPU, Dawn runs on SwiftShader from Debian's chromium package. The variables must be
 // in place before the test processes start (the dynamic linker reads LD_LIBRARY_PATH at start-up),

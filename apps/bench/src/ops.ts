@@ -1,5 +1,5 @@
 import type { Rng} from '@msflow/core';
-import { conv2d, dispose, layerNorm, matmul, resizeBilinear, sum, tensor, valueAndGrads, type Tensor } from '@msflow/core';
+import { conv2d, dispose, layerNorm, matmul, resizeBilinear, sizeOf, sum, tensor, valueAndGrads, type Tensor } from '@msflow/core';
 
 /** One op-level micro benchmark: a kernel call on fixed shapes and its FLOP count. */
 export interface OpCase {
@@ -10,7 +10,7 @@ export interface OpCase {
   setup(rng: Rng): { run: () => Tensor[]; inputs: Tensor[] };
 }
 
-const rand = (rng: Rng, shape: number[], scale = 1) => tensor(rng.uniformArray(shape.reduce((p, q) => p * q, 1), -scale, scale), shape);
+const rand = (rng: Rng, shape: number[], scale = 1) => tensor(rng.uniformArray(sizeOf(shape), -scale, scale), shape);
 
 /** Conv 3x3 "same", NHWC. */
 function convCase(n: number, hw: number, cin: number, cout: number, backward: boolean): OpCase {

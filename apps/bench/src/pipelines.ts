@@ -103,7 +103,7 @@ export function eagerPipelines(config: MSFlowConfig, model: MSFlowModel, shared?
       try {
         return { map: Float32Array.from(await maps.add.data()), scores: Float32Array.from(await maps.imageScores.data()) };
       } finally {
-        dispose([...maps.logp, maps.add, maps.mul, maps.imageScores]);
+        dispose(maps);
       }
     },
     async dispose() {

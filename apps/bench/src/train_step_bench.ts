@@ -1,4 +1,4 @@
-import { MSFlowModel, Rng, Trainer, latentShapes, presetConfig, reshape, resolveBackend, setBackend, trainStepProgram, type FeatureSet, type FeatureSource, type MSFlowConfig, type Tensor } from '@msflow/core';
+import { MSFlowModel, Rng, Trainer, latentShapes, presetConfig, reshape, resolveBackend, setBackend, sizeOf, trainStepProgram, type FeatureSet, type FeatureSource, type MSFlowConfig, type Tensor } from '@msflow/core';
 import { registerInstalledBackends } from '@msflow/cli';
 import { compileOnnx, countFlops, createOnnxEagerBackend, TracedTrainStep, type OnnxBackend } from '@msflow/backend-onnx';
 import { describeMachine, type MachineInfo } from './machine.js';
@@ -86,7 +86,7 @@ function stepFlops(onnx: OnnxBackend, model: MSFlowModel, features: FeatureSet):
 /** Time of handing the step's state (parameters, m, v) to onnxruntime and copying it back. */
 async function stateCopyMs(onnx: OnnxBackend, model: MSFlowModel): Promise<number> {
   const shapes = model.specs.map((s) => s.shape);
-  const arrays = shapes.map((s) => ({ data: new Float32Array(s.reduce((p, q) => p * q, 1)), shape: s }));
+  const arrays = shapes.map((s) => ({ data: new Float32Array(sizeOf(s)), shape: s }));
   const state = [...arrays, ...arrays, ...arrays];
   const f = compileOnnx((...xs: Tensor[]) => xs.map((x) => reshape(x, [...x.shape])), { backend: onnx, inputs: state.map((a) => ({ shape: a.shape })) });
   try {

@@ -59,7 +59,12 @@ async function scoreFiles(files: readonly File[]): Promise<void> {
     setStatus('busy', `scoring ${file.name} on ${c.scorer.runtime} (${done + 1}/${files.length})...`);
     try {
       const image = await readImageFile(file, model.inputSize);
-      addResult(image, await c.scorer.score(image), c.scorer.runtime, model.threshold);
+      const scored = await c.scorer.score(image);
+      // NaN >= threshold is false: a broken model would call every image normal.
+      if (!Number.isFinite(scored.score)) {
+        throw new PageError('model', `${file.name}: the model scored it ${scored.score} with ${model.name}, not a number; no label is given (a diverged or corrupted checkpoint?)`);
+      }
+      addResult(image, scored, c.scorer.runtime, model.threshold);
       done++;
     } catch (err) {
       failure = asPageError(err);

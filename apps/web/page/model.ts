@@ -1,5 +1,23 @@
-import { architecture, CHECKPOINT_FORMAT, type CheckpointSidecar, type Preprocess } from '@msflow/core';
+import { architecture, CHECKPOINT_FORMAT, sidecarCrc32, type CheckpointSidecar, type Preprocess, type ScoreNormalization } from '@msflow/core';
 import { PageError } from './errors.js';
+
+/**
+ * The image threshold on the user-facing score, with what the page draws by: the normalisation
+ * (threshold at 0.5), the pixel threshold (defect contour) and the model's one colour scale.
+ */
+export interface PageThreshold {
+  value: number;
+  from: string;
+  normalization?: ScoreNormalization;
+  pixel?: { threshold: number; low: number };
+}
+
+/** The stored normal-image threshold of a sidecar (older sidecars hold thresholds on the paper's score: none). */
+export function storedThreshold(sidecar: ModelBundle['sidecar']): PageThreshold | undefined {
+  const n = sidecar.cli?.thresholds?.normal;
+  if (!n) return undefined;
+  return { value: n.value, from: `FPR ${n.targetFpr} on ${n.images} ${n.source === 'validation' ? 'held-out' : 'training'} normal images (stored)`, normalization: { threshold: n.value, ...n.normal }, pixel: n.pixel };
+}
 
 /** What `msflow serve` puts at `api/model` (written by the CLI's `prepareWebModel`). */
 export interface ServedManifest {
@@ -7,7 +25,7 @@ export interface ServedManifest {
   inputSize: [number, number];
   backbone: { arch: string; padMode: string; weights: 'random' | 'file'; source: string };
   preprocess: Preprocess;
-  threshold?: { value: number; from: string };
+  threshold?: PageThreshold;
   files: { sidecar: string; weights: string; onnx: string; backbone?: string };
 }
 
@@ -19,11 +37,17 @@ export interface ModelBundle {
   name: string;
   /** Where it came from, for the status line. */
   origin: string;
-  sidecar: CheckpointSidecar & { cli?: { backbone?: string; dataset?: { className?: string }; thresholds?: { f1?: { value: number }; quantile?: { value: number } } } };
+  sidecar: CheckpointSidecar & {
+    cli?: {
+      backbone?: string;
+      dataset?: { className?: string };
+      thresholds?: { normal?: { value: number; targetFpr: number; source: string; images: number; normal: { min: number; max: number }; pixel: { threshold: number; low: number } } };
+    };
+  };
   inputSize: [number, number];
   backbone: ServedManifest['backbone'];
   preprocess: Preprocess;
-  threshold?: { value: number; from: string };
+  threshold?: PageThreshold;
   /** The checkpoint's safetensors (the WebGPU path). */
   weights?: LazyBytes;
   /** The `msflow export` model (the onnxruntime-web path). */
@@ -71,6 +95,18 @@ function asSidecar(value: unknown, file: string): ModelBundle['sidecar'] {
   if (!s || s.format !== CHECKPOINT_FORMAT || !Array.isArray(size) || typeof s.config?.backbone !== 'string') {
     throw new PageError('model', `${file} is not an msflow checkpoint (expected the model.json that msflow train writes next to model.safetensors)`);
   }
+  // The ONNX path never loads the weights through the checkpoint reader: check what it uses here.
+  if ((s.formatVersion ?? 1) >= 2 && sidecarCrc32(s as Record<string, unknown>) !== s.sidecarCrc32) {
+    throw new PageError('model', `${file}: the checkpoint's CRC-32 does not match (edited or corrupt: config, permutations or thresholds changed since it was written)`);
+  }
+  for (const [kind, t] of Object.entries(s.cli?.thresholds ?? {})) {
+    if (typeof t?.value !== 'number' || !Number.isFinite(t.value)) throw new PageError('model', `${file}: field cli.thresholds.${kind}.value is not a number`);
+  }
+  // What the page draws by: the normalisation, the pixel threshold and the colour scale.
+  const n = s.cli?.thresholds?.normal;
+  for (const [field, v] of Object.entries({ 'normal.min': n?.normal?.min, 'normal.max': n?.normal?.max, 'pixel.threshold': n?.pixel?.threshold, 'pixel.low': n?.pixel?.low })) {
+    if (n && !Number.isFinite(v)) throw new PageError('model', `${file}: field cli.thresholds.normal.${field} is not a number`);
+  }
   return s as ModelBundle['sidecar'];
 }
 
@@ -98,8 +134,7 @@ export async function modelFromFiles(files: readonly File[]): Promise<ModelBundl
   const c = sidecar.config;
   const random = (sidecar.cli?.backbone ?? sidecar.backbone?.weights) === 'random';
   const arch = architecture(c.backbone, { padMode: c.backbonePadding });
-  const t = sidecar.cli?.thresholds;
-  const threshold = t?.f1 ? { value: t.f1.value, from: 'F1-max (stored)' } : t?.quantile ? { value: t.quantile.value, from: 'quantile (stored)' } : undefined;
+  const threshold = storedThreshold(sidecar);
   const bytes = (f: File) => once(async () => new Uint8Array(await f.arrayBuffer()));
   return {
     name: sidecar.cli?.dataset?.className ?? json[0].name,

@@ -1,6 +1,9 @@
 import type { PageImage } from './decode.js';
 
-/** One scored image: the image score and the additive anomaly map at the input size. */
+/**
+ * One scored image: the user-facing score (top-k mean of the negative log-likelihood map) and
+ * that map at the input size.
+ */
 export interface ScoredImage {
   score: number;
   map: Float32Array;

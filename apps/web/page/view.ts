@@ -1,5 +1,7 @@
-import { heatmapOverlay, type RgbImage } from '@msflow/eval/browser';
+import { mapColorRange, normalizeScore } from '@msflow/core';
+import { defectOverlay, heatmapOverlay, type RgbImage } from '@msflow/eval/browser';
 import type { PageError } from './errors.js';
+import type { PageThreshold } from './model.js';
 import type { PageImage } from './decode.js';
 import type { ScoredImage } from './scorer.js';
 
@@ -43,8 +45,12 @@ export function setStatus(state: 'idle' | 'ready' | 'busy' | 'done' | 'stopped' 
   el.textContent = text;
 }
 
-/** Adds one result first in `#results` (or `into`): the image, its heatmap overlay, score and label. */
-export function addResult(image: Pick<PageImage, 'name' | 'width' | 'height' | 'rgb'>, r: ScoredImage, runtime: string, threshold?: { value: number }, into = 'results'): void {
+/**
+ * Adds one result first in `#results` (or `into`): the image, its heatmap overlay (the model's
+ * one colour scale and the defect contour, when the model stores them), score, normalised score
+ * and label.
+ */
+export function addResult(image: Pick<PageImage, 'name' | 'width' | 'height' | 'rgb'>, r: ScoredImage, runtime: string, threshold?: PageThreshold, into = 'results'): void {
   const rgb = { width: image.width, height: image.height, data: image.rgb };
   const fig = document.createElement('figure');
   fig.className = 'result';
@@ -53,8 +59,12 @@ export function addResult(image: Pick<PageImage, 'name' | 'width' | 'height' | '
   const cap = document.createElement('figcaption');
   cap.innerHTML = `<span class="name"></span><span class="score"></span><span class="label ${label.replace(' ', '-')}"></span>`;
   cap.querySelector('.name')!.textContent = image.name;
-  cap.querySelector('.score')!.textContent = `score ${r.score.toPrecision(5)}`;
+  const normalized = threshold?.normalization ? normalizeScore(r.score, threshold.normalization) : undefined;
+  if (normalized !== undefined) fig.dataset.normalized = String(normalized);
+  cap.querySelector('.score')!.textContent = `score ${r.score.toPrecision(6)}${normalized !== undefined ? ` (${normalized.toFixed(4)})` : ''}`;
   cap.querySelector('.label')!.textContent = label;
-  fig.append(rgbCanvas(rgb, 'image'), rgbCanvas(heatmapOverlay(rgb, r.map), 'heatmap'), cap);
+  const pixel = threshold?.pixel;
+  const heat = pixel ? defectOverlay(rgb, r.map, { ...mapColorRange(pixel), threshold: pixel.threshold }) : heatmapOverlay(rgb, r.map);
+  fig.append(rgbCanvas(rgb, 'image'), rgbCanvas(heat, 'heatmap'), cap);
   byId(into).prepend(fig);
 }

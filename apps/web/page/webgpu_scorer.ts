@@ -116,7 +116,7 @@ export class WebgpuScorer implements Scorer {
       dispose(ys);
     }
     const out = await evaluate(this.model, { count: 1, scales }, { maps: true });
-    return { score: out.imageScores[0], map: out.addMaps!.slice(0, height * width) };
+    return { score: out.nllScores[0], map: out.nllMaps!.slice(0, height * width) };
   }
 
   dispose(): void {

@@ -6,6 +6,7 @@ import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeSafetensors } from '@msflow/core';
 import { readImageSync } from '@msflow/eval';
+import { pngWithHeader } from '@msflow/eval/testing';
 import { hasChromium, launch, WEBGPU_FLAGS } from './browser.js';
 import { makeDemo, msflow, serve, type Demo, type Served } from './cli.js';
 import { openPage, pick, scoreImages, text, type PageResult } from './page.js';
@@ -121,7 +122,7 @@ describe.skipIf(!hasChromium() && !REQUIRE_WEBGPU)('apps/web in headless chromiu
     await page.close();
   });
 
-  it('a file that is not an image gets a clear message, and the other images still score', async () => {
+  it('a file that is not an image, or claims more pixels than the budget, gets a clear message, and the other images still score', async () => {
     const { page, errors } = await openPage(browser, served.url);
     const fake = join(dir, 'notes.png');
     writeFileSync(fake, 'this is text, not a PNG\n');
@@ -133,6 +134,12 @@ describe.skipIf(!hasChromium() && !REQUIRE_WEBGPU)('apps/web in headless chromiu
     expect(await text(page, '#status')).toMatch(/^scored 1 of 2 images/);
     await pick(page, '#images', [txt], 'done');
     expect(await text(page, '#message')).toMatch(/^notes\.txt is not an image \(text\/plain\)/);
+    // A 74-byte PNG whose header claims 30000x30000: refused from its header, never decoded.
+    const bomb = join(dir, 'bomb.png');
+    writeFileSync(bomb, pngWithHeader({ width: 30000, height: 30000 }));
+    await pick(page, '#images', [bomb, demo.images[0]], 'done');
+    expect(await text(page, '#message')).toBe('bomb.png: PNG: header says 30000x30000 = 900 megapixels, over the limit of 100 megapixels per image');
+    expect(await text(page, '#status')).toMatch(/^scored 1 of 2 images/);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -152,6 +159,13 @@ describe.skipIf(!hasChromium() && !REQUIRE_WEBGPU)('apps/web in headless chromiu
     expect(await text(page, '#message')).toBe('package.json is not an msflow checkpoint (expected the model.json that msflow train writes next to model.safetensors)');
     await pick(page, '#model-files', [join(demo.checkpoint, 'model.json'), join(dir, 'notes.txt')], 'error');
     expect(await text(page, '#message')).toMatch(/^notes\.txt: not a model file/);
+    // A sidecar edited by hand (a threshold raised) no longer matches its CRC-32: refused.
+    const edited = JSON.parse(readFileSync(join(demo.checkpoint, 'model.json'), 'utf8'));
+    edited.cli.thresholds.f1.value = 99;
+    mkdirSync(join(dir, 'edited'), { recursive: true });
+    writeFileSync(join(dir, 'edited', 'model.json'), JSON.stringify(edited));
+    await pick(page, '#model-files', [join(dir, 'edited', 'model.json'), join(demo.checkpoint, 'model.safetensors')], 'error');
+    expect(await text(page, '#message')).toMatch(/^model\.json: the checkpoint's CRC-32 does not match \(edited or corrupt/);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -7,6 +7,7 @@ import {
   presetConfig,
   Rng,
   setBackend,
+  sizeOf,
   Trainer,
   type Backend,
   type DataId,
@@ -29,8 +30,6 @@ function time(fn: () => void, reps: number): number {
   return (performance.now() - t0) / 1000 / reps;
 }
 
-const size = (s: readonly number[]) => s.reduce((p, d) => p * d, 1);
-
 function kernel<K extends KernelName>(be: Backend, k: K, ins: { id: DataId; s: number[] }[], attrs: KernelAttrsMap[K]): DataId {
   const outShape = KERNEL_SPECS[k](ins.map((i) => i.s), attrs);
   return be.kernels[k]!({ inputs: ins.map((i) => ({ dataId: i.id, shape: i.s })), attrs, outShape });
@@ -46,7 +45,7 @@ const gflops = (s: number, flop: number) => `${(s * 1e3).toFixed(1)} ms, ${(flop
 
 function kernels(be: Backend): string[] {
   const lines: string[] = [];
-  const write = (s: number[]) => be.write(rng.normalArray(size(s), 1), s);
+  const write = (s: number[]) => be.write(rng.normalArray(sizeOf(s), 1), s);
   for (const n of [256, 512]) {
     const a = write([n, n]);
     const b = write([n, n]);
@@ -62,7 +61,7 @@ function kernels(be: Backend): string[] {
   const f = write(fs);
   const dy = write(ys);
   const geo = { strides: [1, 1] as [number, number], pads: [1, 1, 1, 1] as [number, number, number, number], groups: 1 };
-  const flop = 2 * size(ys) * 9 * 64;
+  const flop = 2 * sizeOf(ys) * 9 * 64;
   const fwd = time(() => synced(be, kernel(be, 'Conv2D', [{ id: x, s: xs }, { id: f, s: fs }], geo)), 2);
   const bin = time(() => synced(be, kernel(be, 'Conv2DBackpropInput', [{ id: dy, s: ys }, { id: f, s: fs }], { ...geo, inputShape: [2, 32, 32, 64] })), 2);
   const bf = time(() => synced(be, kernel(be, 'Conv2DBackpropFilter', [{ id: x, s: xs }, { id: dy, s: ys }], { ...geo, filterShape: [3, 3, 64, 128] })), 2);

@@ -1,19 +1,9 @@
-import {
-  KERNEL_NAMES,
-  type Backend,
-  type BackendInfo,
-  type DataId,
-  type FloatArray,
-  type KernelImpl,
-  type KernelName,
-  type KernelTable,
-} from '@msflow/core';
-import { sizeOf } from './codegen.js';
-import type { GpujsMode } from './gpu/gpujs.js';
-import { AUTO_ORDER, MODE_LABELS, WEBGPU_NOTE, selectGpujsMode, type SelectedMode } from './gpu/modes.js';
-import { Runner } from './gpu/runner.js';
-import type { Storage } from './gpu/storage.js';
+import { KERNEL_NAMES, KernelBackend, kernelFamily, type BackendInfo, type BackendKernels, type FloatArray, type KernelName } from '@msflow/core';
 import { gpujsOps, type GpuOp } from './kernels/index.js';
+import type { GpujsMode } from './runtime/gpujs.js';
+import { AUTO_ORDER, MODE_LABELS, WEBGPU_NOTE, selectGpujsMode, type SelectedMode } from './runtime/modes.js';
+import { Runner } from './runtime/runner.js';
+import type { Storage } from './runtime/storage.js';
 
 /** Options of {@link createGpujsBackend}. */
 export interface GpujsBackendOptions {
@@ -28,16 +18,11 @@ export interface GpujsBackendOptions {
   cacheSize?: number;
 }
 
-/** The opaque DataId: a handle on a (possibly shared) storage. */
-class GpujsTensor {
-  constructor(readonly storage: Storage) {}
-}
-
 /**
  * The msflow backend on gpu.js: every declared kernel is generated gpu.js kernel source with the
  * shapes and attributes baked in, compiled once per (kernel, shapes, attributes) and cached. In
  * the GL modes tensors stay in textures between kernels; in the webasm and cpu modes they are
- * Float32Arrays. Build one with {@link createGpujsBackend}.
+ * Float32Arrays. A tensor's DataId is its {@link Storage}. Build one with {@link createGpujsBackend}.
  *
  * @example
  * ```ts
@@ -48,68 +33,41 @@ class GpujsTensor {
  * console.log(backend.cacheStats()); // { size, compiled, hits }
  * ```
  */
-export class GpujsBackend implements Backend {
-  readonly name: string;
-  readonly kernels: KernelTable;
+export class GpujsBackend extends KernelBackend<Storage> {
   /** The gpu.js mode the kernels run in. */
   readonly mode: GpujsMode;
   /** Compiles, caches and runs the generated kernels. */
   readonly runner: Runner;
-  private readonly live = new Set<GpujsTensor>();
   private readonly selected: SelectedMode;
 
   constructor(selected: SelectedMode, options: Pick<GpujsBackendOptions, 'name' | 'cacheSize'> = {}) {
-    this.selected = selected;
-    this.name = options.name ?? 'gpujs';
-    this.mode = selected.mode;
-    this.runner = new Runner(selected.gpu, selected.mode, options.cacheSize);
+    const runner = new Runner(selected.gpu, selected.mode, options.cacheSize);
     const ops = gpujsOps();
-    const kernels: Record<string, unknown> = {};
-    for (const k of KERNEL_NAMES) kernels[k] = this.wrap(k, ops[k] as GpuOp<KernelName>);
-    this.kernels = kernels as KernelTable;
+    const kernels = kernelFamily(KERNEL_NAMES, (k): GpuOp<KernelName> => (call) => (ops[k] as GpuOp<KernelName>)({ ...call, runner }));
+    super(options.name ?? 'gpujs', kernels as BackendKernels<Storage>);
+    this.selected = selected;
+    this.mode = selected.mode;
+    this.runner = runner;
   }
 
-  private storage(dataId: DataId): Storage {
-    const t = dataId as GpujsTensor;
-    if (!(t instanceof GpujsTensor) || t.storage.released) throw new Error(`${this.name}: tensor data was already disposed`);
-    return t.storage;
+  protected upload(values: FloatArray): Storage {
+    return this.runner.upload(values instanceof Float32Array ? values : Float32Array.from(values));
   }
 
-  private track(storage: Storage): GpujsTensor {
-    const t = new GpujsTensor(storage);
-    this.live.add(t);
-    return t;
+  protected async download(storage: Storage): Promise<FloatArray> {
+    return storage.read();
   }
 
-  private wrap<K extends KernelName>(name: K, op: GpuOp<K>): KernelImpl<K> {
-    return ({ inputs, attrs, outShape }) => {
-      const storages = inputs.map((i) => this.storage(i.dataId));
-      const out = op({ inputs: storages, shapes: inputs.map((i) => i.shape), attrs, outShape, runner: this.runner });
-      if (out.size !== sizeOf(outShape)) {
-        out.release();
-        throw new Error(`${name}: gpu.js produced ${out.size} values, expected ${sizeOf(outShape)} for [${outShape.join(',')}]`);
-      }
-      return this.track(out);
-    };
+  protected override downloadSync(storage: Storage): FloatArray {
+    return storage.read();
   }
 
-  write(values: FloatArray, shape: readonly number[]): DataId {
-    if (values.length !== sizeOf(shape)) throw new Error(`${this.name}: ${values.length} values for shape [${shape.join(',')}]`);
-    return this.track(this.runner.upload(values instanceof Float32Array ? values : Float32Array.from(values)));
+  protected free(storage: Storage): void {
+    storage.release();
   }
 
-  async read(dataId: DataId): Promise<FloatArray> {
-    return this.readSync(dataId);
-  }
-
-  readSync(dataId: DataId): FloatArray {
-    return this.storage(dataId).read();
-  }
-
-  disposeData(dataId: DataId): void {
-    const t = dataId as GpujsTensor;
-    if (!this.live.delete(t)) return;
-    t.storage.release();
+  protected shapeOf(storage: Storage): number {
+    return storage.size;
   }
 
   info(): BackendInfo {
@@ -118,17 +76,13 @@ export class GpujsBackend implements Backend {
     return { name: this.name, detail: [`gpu.js ${this.mode}: ${MODE_LABELS[this.mode]}`, ...notes].join('; '), precision: 'float32', concrete: true };
   }
 
-  /** Bytes and buffers (textures or arrays) held by live tensors, shared storage counted once. */
-  memory(): { bytes: number; buffers: number } {
-    const unique = new Set([...this.live].map((t) => t.storage));
+  /** Bytes and buffers (textures or arrays) held by live tensors, values shared by reshapes counted once. */
+  override memory(): { bytes: number; buffers: number } {
+    const unique = new Map<object, number>();
+    for (const s of this.liveValues()) if (s.values) unique.set(s.values, s.size);
     let bytes = 0;
-    for (const s of unique) bytes += s.size * 4;
+    for (const size of unique.values()) bytes += size * 4;
     return { bytes, buffers: unique.size };
-  }
-
-  /** Number of tensors this backend created that are still alive. */
-  liveTensors(): number {
-    return this.live.size;
   }
 
   /** Compiled-kernel cache: kernels held, compiled so far, cache hits so far. */
@@ -137,9 +91,8 @@ export class GpujsBackend implements Backend {
   }
 
   /** Frees every tensor, every compiled kernel and the gpu.js instance. */
-  dispose(): void {
-    for (const t of this.live) t.storage.release();
-    this.live.clear();
+  override dispose(): void {
+    super.dispose();
     this.runner.cache.clear();
     void this.selected.gpu.destroy();
   }

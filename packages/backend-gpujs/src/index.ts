@@ -21,9 +21,9 @@
  */
 export { createGpujsBackend, GpujsBackend, type GpujsBackendOptions } from './backend.js';
 export { registerGpujsBackend, GPUJS_PRIORITY } from './register.js';
-export { selectGpujsMode, AUTO_ORDER, MODE_LABELS, type ModeFailure, type SelectedMode } from './gpu/modes.js';
-export type { GpujsMode, GpuInstance, GpuKernel, GpuKernelSettings, GpuTexture, GpuValue } from './gpu/gpujs.js';
-export { Runner, type Operand } from './gpu/runner.js';
-export { Storage } from './gpu/storage.js';
-export { KernelCache } from './gpu/cache.js';
+export { selectGpujsMode, AUTO_ORDER, MODE_LABELS, type ModeFailure, type SelectedMode } from './runtime/modes.js';
+export type { GpujsMode, GpuInstance, GpuKernel, GpuKernelSettings, GpuTexture, GpuValue } from './runtime/gpujs.js';
+export { Runner, type Operand } from './runtime/runner.js';
+export { Storage, type SharedValues } from './runtime/storage.js';
+export { KernelCache } from './runtime/cache.js';
 export { gpujsOps, type GpuKernelArgs, type GpuOp, type GpuOpTable } from './kernels/index.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { lit, offset, stridesOf, unravel } from '../src/codegen.js';
+import { sizeOf, stridesOf } from '@msflow/core';
+import { lit, offset, unravel } from '../src/kernels/codegen.js';
 
 /** Evaluates generated statements in plain JavaScript (the sources are JavaScript too). */
 function evalCoords(dims: number[], i: number): number[] {
@@ -12,7 +13,7 @@ describe('codegen', () => {
   it('unravels every flat index of assorted shapes', () => {
     for (const dims of [[2, 3, 4], [1, 5, 1, 3], [7], [1, 1], [3, 1, 2, 1, 2], [1]]) {
       const strides = stridesOf(dims);
-      const n = dims.reduce((p, d) => p * d, 1);
+      const n = sizeOf(dims);
       for (let i = 0; i < n; i++) {
         const c = evalCoords(dims, i);
         expect(c.reduce((s, v, k) => s + v * strides[k], 0), `${dims} @ ${i}`).toBe(i);

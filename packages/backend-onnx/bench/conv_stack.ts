@@ -11,7 +11,7 @@
  * the graph) and with NCHW edges (no transpose left), and a 3-conv residual stack; plus the
  * eager backend on the single conv for scale.
  */
-import { add, conv2d, relu, Rng, setBackend, tensor, transpose, type Tensor } from '@msflow/core';
+import { add, conv2d, relu, Rng, setBackend, sizeOf, tensor, transpose, type Tensor } from '@msflow/core';
 import { compileOnnx, createOnnxEagerBackend, type OnnxArray } from '../src/index.js';
 
 const reps = Number(process.env.MSFLOW_BENCH_REPS ?? 5);
@@ -25,7 +25,7 @@ const convFlops = (n: number, h: number, w: number, ci: number, co: number, k = 
 const backend = createOnnxEagerBackend();
 setBackend(backend);
 const rng = new Rng(1);
-const param = (shape: number[], scale: number) => tensor(Float32Array.from(rng.normalArray(shape.reduce((p, q) => p * q, 1)), (v) => v * scale), shape);
+const param = (shape: number[], scale: number) => tensor(Float32Array.from(rng.normalArray(sizeOf(shape)), (v) => v * scale), shape);
 const w1 = param([3, 3, 64, 128], 0.05);
 const b1 = param([128], 0.1);
 const w2 = param([3, 3, 128, 128], 0.03);
@@ -82,7 +82,7 @@ console.log(`onnxruntime-node, batch ${N}, median of ${reps}; peak assumed ${pea
 console.log('| program | threads | ms / batch | images/s | GFLOP/s | share of peak |');
 console.log('|---|---|---|---|---|---|');
 for (const c of cases) {
-  const x: OnnxArray = { data: Float32Array.from(rng.normalArray(c.shape.reduce((p, q) => p * q, 1))), shape: c.shape };
+  const x: OnnxArray = { data: Float32Array.from(rng.normalArray(sizeOf(c.shape))), shape: c.shape };
   for (const threads of threadList) {
     const f = compileOnnx(c.fn, { inputs: [{ shape: [-1, ...c.shape.slice(1)] }], session: { intraOpNumThreads: threads } });
     const t0 = performance.now();

@@ -1,4 +1,4 @@
-import type { KernelArgs, KernelName } from '@msflow/core';
+import { sizeOf as size, type KernelArgs, type KernelName } from '@msflow/core';
 import type { OnnxBackend } from './backend/onnx_backend.js';
 import { traceGraph, type TraceableFunction } from './trace/trace.js';
 
@@ -13,7 +13,6 @@ import { traceGraph, type TraceableFunction } from './trace/trace.js';
  * ```
  */
 export function kernelFlops(kernel: KernelName, args: KernelArgs<KernelName>): number {
-  const size = (s: readonly number[]) => s.reduce((p, q) => p * q, 1);
   if (kernel === 'Conv2D') {
     const [kh, kw, cig] = args.inputs[1].shape;
     return 2 * size(args.outShape) * kh * kw * cig;

@@ -32,7 +32,7 @@ export { traceGraph, type TraceResult, type TraceOutputs, type TraceableFunction
 export type { KernelObserver } from './trace/recorder.js';
 export { generalizeBatch, type BatchSource, type Generalized } from './trace/batch.js';
 export { createSession, runSession, type OnnxArray, type OnnxSession, type OnnxSessionOptions } from './runtime/session.js';
-export { LOWERINGS, interpolationMatrix, type Lowering, type LowerArgs } from './lower/index.js';
+export { LOWERINGS, type Lowering, type LowerArgs } from './lower/index.js';
 export { GraphBuilder } from './graph/builder.js';
 export { foldTransposes, removeDeadNodes } from './graph/optimize.js';
 export { foldConstantTransposes, transposeValues } from './graph/fold_constants.js';

@@ -23,7 +23,7 @@ export function registerOnnxBackend(priority = 1, options: OnnxBackendOptions = 
       // Capability check: the native binding loads and runs a one-node graph.
       const probe = backend.write(Float32Array.of(-1, 1), [2]);
       const y = backend.kernels.Relu!({ inputs: [{ dataId: probe, shape: [2] }], attrs: {}, outShape: [2] });
-      const v = await backend.read(y);
+      const v = await backend.read(y, [2]);
       backend.disposeData(probe);
       backend.disposeData(y);
       if (v[0] !== 0 || v[1] !== 1) throw new Error('onnxruntime-node returned wrong values for a Relu probe');

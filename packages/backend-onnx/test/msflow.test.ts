@@ -8,6 +8,7 @@ import ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   MSFlowModel,
+  normalizeScore,
   Rng,
   architecture,
   createBackbone,
@@ -63,10 +64,12 @@ describe('MSFlow inference traced to ONNX', () => {
   let reference: { map: Float64Array; score: Float64Array };
   let tfjs: { map: Float32Array; score: Float32Array };
 
+  let referenceNll: { map: Float64Array; score: Float64Array };
+
   /** Runs the inference function kernel by kernel on `backend`. */
-  async function eagerRun(backend: Backend) {
+  async function eagerRun(backend: Backend, kind: 'paper' | 'nll' = 'paper') {
     const r = setup(backend);
-    const fn = msflowInferenceFn({ backbone: r.backbone, model: r.model });
+    const fn = msflowInferenceFn({ backbone: r.backbone, model: r.model, ...(kind === 'nll' ? { map: 'nll', score: 'nll' } : {}) });
     const out = tidy(() => fn(tensor(image, [n, 3, SIZE, SIZE])));
     const result = { map: await out.anomaly_map.data(), score: await out.score.data() };
     backend.dispose();
@@ -76,6 +79,7 @@ describe('MSFlow inference traced to ONNX', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'msflow-export-'));
     reference = (await eagerRun(createReferenceBackend())) as typeof reference;
+    referenceNll = (await eagerRun(createReferenceBackend(), 'nll')) as typeof referenceNll;
     tfjs = (await eagerRun(await createTfjsBackend({ prefer: ['cpu'] }))) as typeof tfjs;
     onnx = createOnnxEagerBackend();
     net = setup(onnx);
@@ -118,6 +122,24 @@ describe('MSFlow inference traced to ONNX', () => {
     expect(relDiff(out.score.data as Float32Array, tfjs.score)).toBeLessThan(1e-4);
     const scores = out.score.data as Float32Array;
     expect(Array.from(out.label.data as Float32Array)).toEqual(Array.from(scores, (s) => (s > threshold ? 1 : 0)));
+    await session.release();
+  });
+
+  it('exports the user-facing score: NLL map and score, the normalised score (0.5 at the threshold) and the label', async () => {
+    const path = join(dir, 'msflow-nll.onnx');
+    const [lo, hi] = [Math.min(...referenceNll.score), Math.max(...referenceNll.score)];
+    const threshold = (lo + hi) / 2;
+    const normalization = { threshold, min: lo - 1, max: hi };
+    await exportMSFlowOnnx({ backbone: net.backbone, model: net.model, threshold, path, map: 'nll', score: 'nll', normalization });
+    const session = await ort.InferenceSession.create(path);
+    expect(session.outputNames).toEqual(['anomaly_map', 'score', 'normalized_score', 'label']);
+    const out = await session.run({ image: new ort.Tensor('float32', image, [n, 3, SIZE, SIZE]) });
+    expect(relDiff(out.anomaly_map.data as Float32Array, referenceNll.map)).toBeLessThan(1e-4);
+    const scores = out.score.data as Float32Array;
+    expect(relDiff(scores, referenceNll.score)).toBeLessThan(1e-4);
+    expect(relDiff(out.normalized_score.data as Float32Array, Array.from(scores, (s) => normalizeScore(s, normalization)))).toBeLessThan(1e-5);
+    expect(Array.from(out.label.data as Float32Array)).toEqual(Array.from(scores, (s) => (s > threshold ? 1 : 0)));
+    expect(Array.from(out.label.data as Float32Array).reduce((a, b) => a + b, 0)).toBe(1); // the threshold lies between the two
     await session.release();
   });
 

@@ -98,6 +98,9 @@ describe('traced train step', () => {
       expect(maxAbsDiff(got.imageScores, want.imageScores)).toBeLessThan(1e-4 * Math.max(...want.imageScores.map(Math.abs)));
       expect(maxAbsDiff(got.addMaps!, want.addMaps!)).toBeLessThan(1e-4);
       expect(maxAbsDiff(got.mulMaps!, want.mulMaps!)).toBeLessThan(1e-4);
+      // The user-facing score and map: the traced program computes what the eager path does.
+      expect(maxAbsDiff(got.nllScores, want.nllScores)).toBeLessThan(1e-4 * Math.max(...want.nllScores.map(Math.abs)));
+      expect(maxAbsDiff(got.nllMaps!, want.nllMaps!)).toBeLessThan(1e-4 * Math.max(...want.nllMaps!.map(Math.abs)));
       // Train a little: the next round must see the new parameters, not the traced ones.
       await new Trainer(model, undefined, { stepper: tracedTrainStepper() }).run(features);
     }
@@ -115,6 +118,7 @@ describe('traced train step', () => {
     expect(maxAbsDiff(got.addMaps!, want.addMaps!)).toBeLessThan(1e-4);
     expect(maxAbsDiff(got.mulMaps!, want.mulMaps!)).toBeLessThan(1e-4);
     expect(maxAbsDiff(got.imageScores, want.imageScores)).toBeLessThan(1e-4 * Math.max(...want.imageScores.map(Math.abs)));
+    expect(maxAbsDiff(got.nllScores, want.nllScores)).toBeLessThan(1e-4 * Math.max(...want.nllScores.map(Math.abs)));
     // Same parameters, all three scales: different maps, so the option is not ignored.
     expect(maxAbsDiff((await evaluate(all, test)).addMaps!, want.addMaps!)).toBeGreaterThan(1e-3);
     await scoring.dispose();

@@ -1,8 +1,8 @@
 // Kernel timings on the tfjs runtimes: `npm run bench -w @msflow/backend-tfjs`.
 // MSFLOW_BENCH_RUNTIMES=wasm,cpu picks the tfjs runtimes (default wasm).
-import { KERNEL_SPECS, type KernelAttrsMap, type KernelName } from '@msflow/core';
+import { KERNEL_SPECS, sizeOf as size, type KernelAttrsMap, type KernelName } from '@msflow/core';
 import { createTfjsBackend, type TfjsBackend, type TfjsFlavor } from '../src/index.js';
-import { randn, size } from '../test/reference.js';
+import { randn } from '../test/reference.js';
 
 const runtimes = (process.env.MSFLOW_BENCH_RUNTIMES ?? 'wasm').split(',') as TfjsFlavor[];
 

@@ -1,15 +1,6 @@
-import {
-  KERNEL_NAMES,
-  type Backend,
-  type BackendInfo,
-  type DataId,
-  type FloatArray,
-  type KernelImpl,
-  type KernelName,
-  type KernelTable,
-} from '@msflow/core';
-import { tfKernels, type TfContext, type TfKernel, type TfTensor } from './kernels/index.js';
-import { selectTfjsRuntime, type TfjsFlavor, type TfjsRuntime, type SelectOptions } from './select.js';
+import { KERNEL_NAMES, KernelBackend, kernelFamily, type BackendInfo, type FloatArray, type KernelName } from '@msflow/core';
+import { tfKernels, type TF, type TfContext, type TfKernel, type TfKernelTable, type TfTensor } from './kernels/index.js';
+import { selectTfjsRuntime, type TfjsFlavor, type TfjsRuntime, type SelectOptions } from './runtime/select.js';
 
 /** Options of {@link createTfjsBackend}. */
 export interface TfjsBackendOptions {
@@ -46,7 +37,18 @@ const DEFAULT_CONV_GRAD: Record<'tensorflow' | 'wasm' | 'cpu', ConvGrad> = {
   cpu: { input: 'native', filter: 'composed' },
 };
 
-const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+/**
+ * Runs a tfjs kernel the way core expects: inside `tf.tidy` (intermediates freed), nothing to
+ * compute for an empty output (some tfjs kernels mishandle empty tensors), and never an input's
+ * own tensor as the output (core disposes every output on its own).
+ */
+function tidied<K extends KernelName>(tf: TF, kernel: TfKernel<K>): TfKernel<K> {
+  return (call) => {
+    if (call.outShape.includes(0)) return tf.zeros([...call.outShape]);
+    const out = tf.tidy(() => kernel(call));
+    return call.inputs.includes(out) ? tf.clone(out) : out;
+  };
+}
 
 /**
  * The msflow backend on TensorFlow.js: every declared kernel on tfjs ops. A tensor's DataId is
@@ -61,17 +63,12 @@ const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b
  * backend.dispose(); // frees every tensor it still holds
  * ```
  */
-export class TfjsBackend implements Backend {
-  readonly name: string;
-  readonly kernels: KernelTable;
+export class TfjsBackend extends KernelBackend<TfTensor> {
   /** The tfjs runtime the kernels run on. */
   readonly runtime: TfjsRuntime;
-  private readonly live = new Set<TfTensor>();
   private readonly detail: string;
 
   constructor(runtime: TfjsRuntime, options: Pick<TfjsBackendOptions, 'name' | 'convGrad' | 'explicitPadding'> = {}) {
-    this.runtime = runtime;
-    this.name = options.name ?? 'tfjs';
     const { tf, tfBackend } = runtime;
     const ctx: TfContext = {
       tf,
@@ -81,15 +78,13 @@ export class TfjsBackend implements Backend {
       convGrad: { ...DEFAULT_CONV_GRAD[tfBackend === 'tensorflow' || tfBackend === 'wasm' ? tfBackend : 'cpu'], ...options.convGrad },
     };
     const table = tfKernels(ctx);
-    const kernels: Record<string, unknown> = {};
-    for (const k of KERNEL_NAMES) kernels[k] = this.wrap(k, table[k] as TfKernel<KernelName>);
-    this.kernels = kernels as KernelTable;
-    const notes = runtime.skipped.map((s) => `${s.name}: ${s.reason}`);
-    this.detail = [runtime.label, ...notes].join('; ');
+    super(options.name ?? 'tfjs', kernelFamily(KERNEL_NAMES, (k) => tidied(tf, table[k] as TfKernel<typeof k>)) as TfKernelTable);
+    this.runtime = runtime;
+    this.detail = [runtime.label, ...runtime.skipped.map((s) => `${s.name}: ${s.reason}`)].join('; ');
   }
 
   /** Makes this backend's tfjs backend the active one (several tfjs backends may share a process). */
-  private activate(): void {
+  protected override enter(): void {
     const { tf, tfBackend } = this.runtime;
     if (tf.getBackend() === tfBackend) return;
     // Already initialised, so setBackend switches before its first await.
@@ -97,45 +92,18 @@ export class TfjsBackend implements Backend {
     if (tf.getBackend() !== tfBackend) throw new Error(`tfjs: could not switch to the ${tfBackend} backend`);
   }
 
-  private tensor(dataId: DataId): TfTensor {
-    const t = dataId as TfTensor;
-    if (t.isDisposed) throw new Error(`${this.name}: tensor data was already disposed`);
-    return t;
-  }
-
-  private wrap<K extends KernelName>(name: K, fn: TfKernel<K>): KernelImpl<K> {
-    return ({ inputs, attrs, outShape }) => {
-      this.activate();
-      const { tf } = this.runtime;
-      const xs = inputs.map((i) => this.tensor(i.dataId));
-      // Nothing to compute for an empty output (and some tfjs kernels mishandle empty tensors).
-      let out = outShape.includes(0) ? tf.zeros([...outShape]) : tf.tidy(() => fn(xs, attrs, outShape));
-      // Core disposes every output on its own: never hand back an input's tensor.
-      if (xs.includes(out)) out = tf.clone(out);
-      if (!sameShape(out.shape, outShape)) {
-        out.dispose();
-        throw new Error(`${name}: tfjs produced shape [${out.shape.join(',')}], expected [${outShape.join(',')}]`);
-      }
-      this.live.add(out);
-      return out;
-    };
-  }
-
-  write(values: FloatArray, shape: readonly number[]): DataId {
-    this.activate();
+  protected upload(values: FloatArray, shape: readonly number[]): TfTensor {
     // wasm copies into its heap; the cpu and tensorflow backends would keep the caller's array.
     const data = values instanceof Float32Array && this.runtime.tfBackend === 'wasm' ? values : new Float32Array(values);
-    const t = this.runtime.tf.tensor(data, [...shape], 'float32');
-    this.live.add(t);
-    return t;
+    return this.runtime.tf.tensor(data, [...shape], 'float32');
   }
 
-  async read(dataId: DataId): Promise<FloatArray> {
-    return this.owned(await this.tensor(dataId).data<'float32'>());
+  protected async download(t: TfTensor): Promise<FloatArray> {
+    return this.owned(await t.data<'float32'>());
   }
 
-  readSync(dataId: DataId): FloatArray {
-    return this.owned(this.tensor(dataId).dataSync<'float32'>());
+  protected override downloadSync(t: TfTensor): FloatArray {
+    return this.owned(t.dataSync<'float32'>());
   }
 
   /** tfjs's cpu backend hands out its storage itself: copy it so callers cannot corrupt it. */
@@ -143,10 +111,12 @@ export class TfjsBackend implements Backend {
     return this.runtime.tfBackend === 'cpu' ? Float32Array.from(data) : data;
   }
 
-  disposeData(dataId: DataId): void {
-    const t = dataId as TfTensor;
-    this.live.delete(t);
+  protected free(t: TfTensor): void {
     t.dispose();
+  }
+
+  protected shapeOf(t: TfTensor): readonly number[] {
+    return t.shape;
   }
 
   info(): BackendInfo {
@@ -154,20 +124,9 @@ export class TfjsBackend implements Backend {
   }
 
   /** Bytes and data buffers held by tfjs (process-wide tfjs numbers, see `tf.memory()`). */
-  memory(): { bytes: number; buffers: number } {
+  override memory(): { bytes: number; buffers: number } {
     const m = this.runtime.tf.memory();
     return { bytes: m.numBytes, buffers: m.numDataBuffers };
-  }
-
-  /** Number of tensors this backend created that are still alive. */
-  liveTensors(): number {
-    return this.live.size;
-  }
-
-  /** Frees every tensor this backend created. */
-  dispose(): void {
-    for (const t of this.live) t.dispose();
-    this.live.clear();
   }
 }
 

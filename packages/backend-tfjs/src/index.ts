@@ -27,5 +27,5 @@ export {
   type TfjsRuntime,
   type RuntimeFailure,
   type SelectOptions,
-} from './select.js';
-export { tfKernels, interpolationMatrix, type TF, type TfContext, type TfKernel, type TfKernelTable, type TfTensor } from './kernels/index.js';
+} from './runtime/select.js';
+export { tfKernels, type TF, type TfContext, type TfKernel, type TfKernelTable, type TfTensor } from './kernels/index.js';

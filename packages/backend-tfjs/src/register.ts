@@ -1,6 +1,6 @@
 import { registerBackend } from '@msflow/core';
 import { createTfjsBackend } from './backend.js';
-import type { TfjsFlavor } from './select.js';
+import type { TfjsFlavor } from './runtime/select.js';
 
 /** Registry names this package registers and the tfjs runtimes each one tries. */
 export const TFJS_BACKEND_NAMES: Readonly<Record<string, readonly TfjsFlavor[]>> = {

@@ -1,7 +1,7 @@
 // This package's own kernel checks against the float64 loops in reference.ts (the shared
 // conformance suite of @msflow/core runs in conformance.*.test.ts).
 import { expect, it } from 'vitest';
-import { KERNEL_NAMES, KERNEL_SPECS, type KernelAttrsMap, type KernelName } from '@msflow/core';
+import { KERNEL_NAMES, KERNEL_SPECS, sizeOf as size, type KernelAttrsMap, type KernelName } from '@msflow/core';
 import type { TfjsBackend } from '../src/index.js';
 import {
   avgPoolGradRef,
@@ -10,9 +10,9 @@ import {
   dot,
   maxRelErr,
   poolRef,
+  type PoolGeometry,
   randn,
   resizeRef,
-  size,
   type Pads,
   type Shape4,
 } from './reference.js';
@@ -32,7 +32,7 @@ export function runKernel<K extends KernelName>(be: TfjsBackend, k: K, ins: In[]
   const impl = be.kernels[k];
   if (!impl) throw new Error(`${k} missing`);
   const id = impl({ inputs: infos, attrs, outShape });
-  const y = be.readSync(id) as Float32Array;
+  const y = be.readSync(id, outShape) as Float32Array;
   be.disposeData(id);
   for (const i of infos) be.disposeData(i.dataId);
   return { y, shape: outShape };
@@ -74,7 +74,8 @@ export function kernelChecks(be: () => TfjsBackend): void {
       const f = randn(size(cc.f), 20 + idx);
       const bias = cc.bias ? randn(cc.f[3], 30 + idx) : undefined;
       const geo = { strides: cc.strides, pads: cc.pads, groups: cc.groups };
-      const ref = conv2dRef(x, cc.x, f, cc.f, cc.strides, cc.pads, cc.groups, bias);
+      const operands = { x, xs: cc.x, f, fs: cc.f, strides: cc.strides, pads: cc.pads, groups: cc.groups };
+      const ref = conv2dRef(operands, bias);
       const ins: In[] = [{ v: x, s: cc.x }, { v: f, s: cc.f }];
       if (bias) ins.push({ v: bias, s: [cc.f[3]] });
       const y = runKernel(be(), 'Conv2D', ins, geo);
@@ -82,7 +83,7 @@ export function kernelChecks(be: () => TfjsBackend): void {
       expect(maxRelErr(y.y, ref.y)).toBeLessThan(TOL);
 
       const dy = randn(size(ref.shape), 40 + idx);
-      const g = conv2dGradRef(x, cc.x, f, cc.f, cc.strides, cc.pads, cc.groups, dy);
+      const g = conv2dGradRef(operands, dy);
       const dx = runKernel(be(), 'Conv2DBackpropInput', [{ v: dy, s: ref.shape }, { v: f, s: cc.f }], { ...geo, inputShape: cc.x });
       expect(maxRelErr(dx.y, g.dx)).toBeLessThan(TOL);
       const df = runKernel(be(), 'Conv2DBackpropFilter', [{ v: x, s: cc.x }, { v: dy, s: ref.shape }], { ...geo, filterShape: cc.f });
@@ -90,7 +91,7 @@ export function kernelChecks(be: () => TfjsBackend): void {
     });
   });
 
-  const POOLS: { x: Shape4; kernel: [number, number]; strides: [number, number]; pads: Pads }[] = [
+  const POOLS: PoolGeometry[] = [
     { x: [2, 7, 6, 3], kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] },
     { x: [1, 8, 9, 2], kernel: [2, 3], strides: [1, 2], pads: [1, 0, 2, 1] },
     { x: [1, 5, 5, 2], kernel: [2, 2], strides: [3, 3], pads: [0, 0, 0, 0] },
@@ -100,7 +101,7 @@ export function kernelChecks(be: () => TfjsBackend): void {
       const x = randn(size(pc.x), 50 + idx);
       for (const countIncludePad of [true, false]) {
         const mode = countIncludePad ? 'avg-include' : 'avg-exclude';
-        const ref = poolRef(x, pc.x, pc.kernel, pc.strides, pc.pads, mode);
+        const ref = poolRef(x, pc, mode);
         const y = runKernel(be(), 'AvgPool', [{ v: x, s: pc.x }], { kernel: pc.kernel, strides: pc.strides, pads: pc.pads, countIncludePad });
         expect(y.shape).toEqual(ref.shape);
         expect(maxRelErr(y.y, ref.y)).toBeLessThan(TOL);
@@ -112,10 +113,10 @@ export function kernelChecks(be: () => TfjsBackend): void {
           countIncludePad,
           inputShape: pc.x,
         });
-        expect(maxRelErr(dx.y, avgPoolGradRef(dy, pc.x, pc.kernel, pc.strides, pc.pads, countIncludePad))).toBeLessThan(TOL);
+        expect(maxRelErr(dx.y, avgPoolGradRef(dy, pc, countIncludePad))).toBeLessThan(TOL);
       }
       const xneg = Array.from(x, (v) => v - 10); // padding (0) must never win
-      const mref = poolRef(xneg, pc.x, pc.kernel, pc.strides, pc.pads, 'max');
+      const mref = poolRef(xneg, pc, 'max');
       const m = runKernel(be(), 'MaxPool', [{ v: xneg, s: pc.x }], { kernel: pc.kernel, strides: pc.strides, pads: pc.pads });
       expect(maxRelErr(m.y, mref.y)).toBeLessThan(TOL);
     });
@@ -262,7 +263,7 @@ export function kernelChecks(be: () => TfjsBackend): void {
     });
     for (const id of ids) expect(id).not.toBe(x);
     backend.disposeData(x);
-    for (const id of ids) expect(Array.from(backend.readSync(id))).toEqual([1, 2, 3]);
+    for (const id of ids) expect(Array.from(backend.readSync(id, [3]))).toEqual([1, 2, 3]);
     for (const id of ids) backend.disposeData(id);
     expect(backend.runtime.tf.memory().numTensors).toBe(before);
   });

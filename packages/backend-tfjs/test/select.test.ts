@@ -87,8 +87,8 @@ describe('tfjs runtime selection', () => {
     const a = run(cpu);
     const b = run(wasm);
     const c = run(cpu);
-    for (const [be, r] of [[cpu, a], [wasm, b], [cpu, c]] as const) expect(Array.from(be.readSync(r.y))).toEqual([5, 11, 11, 25]);
-    expect(Array.from(await wasm.read(b.x))).toEqual([1, -2, 3, -4]);
+    for (const [be, r] of [[cpu, a], [wasm, b], [cpu, c]] as const) expect(Array.from(be.readSync(r.y, [2, 2]))).toEqual([5, 11, 11, 25]);
+    expect(Array.from(await wasm.read(b.x, [4]))).toEqual([1, -2, 3, -4]);
     expect(cpu.liveTensors()).toBe(4);
     cpu.dispose();
     wasm.dispose();

@@ -9,7 +9,8 @@ import {
   type Backend, type FeatureSet, type KernelAttrsMap, type KernelName,
 } from '@msflow/core';
 import { createWebgpuBackend, swiftShaderEnv, type WebgpuBackend } from '../src/index.js';
-import { grid1d, header, linearMain, ParamWriter } from '../src/wgsl/common.js';
+import { runLinear } from '../src/kernels/linear.js';
+import type { TensorData } from '../src/runtime/tensor_data.js';
 
 // Dawn needs SwiftShader's variables (LD_LIBRARY_PATH included) before the process starts:
 // re-run once under them (vitest.config.ts may already have put them in this process's env).
@@ -39,25 +40,24 @@ function kernel<K extends KernelName>(be: WebgpuBackend, k: K, ins: { id: object
   be.disposeData(be.kernels[k]!({ inputs: ins.map((i) => ({ dataId: i.id, shape: i.s })), attrs, outShape }));
 }
 
-const NAIVE_MATMUL = [
-  header(4, [{ name: 'a' }, { name: 'b' }], [{ name: 'out' }]),
-  linearMain(64, `  let m = i / P(2u); let n = i % P(2u); let K = P(3u);
+const NAIVE_MATMUL = {
+  label: 'naive matmul',
+  inputs: [{ name: 'a' }, { name: 'b' }],
+  body: `  let m = i / u.cols; let n = i % u.cols; let K = u.depth;
   var acc = 0.0;
-  for (var k = 0u; k < K; k = k + 1u) { acc = acc + a[m * K + k] * b[k * P(2u) + n]; }
-  out[i] = acc;`),
-].join('\n');
+  for (var k = 0u; k < K; k = k + 1u) { acc = acc + a[m * K + k] * b[k * u.cols + n]; }
+  out[i] = acc;`,
+};
 
 async function kernels(be: WebgpuBackend, naiveConv: WebgpuBackend): Promise<void> {
   console.log(`[bench] ${be.info().detail}`);
   for (const s of [256, 512, 1024]) {
     const a = { id: be.write(rand(s * s), [s, s]), s: [s, s] };
     const tiled = await timeGpu(be, () => kernel(be, 'MatMul', [a, a], { transposeA: false, transposeB: false }), s >= 1024 ? 2 : 5);
-    const buf = be.runtime.buffer({ dataId: a.id, shape: a.s });
+    const buf = be.runtime.buffer(a.id as TensorData);
     const naive = await timeGpu(be, () => {
       const out = be.runtime.scratch(s * s);
-      const w = new ParamWriter();
-      w.u32(s * s, s, s, s);
-      be.runtime.run({ code: NAIVE_MATMUL, inputs: 2, outputs: 1, label: 'naive matmul' }, w.data(), [buf, buf, out.buffer], grid1d(s * s, 64));
+      runLinear(be.runtime, NAIVE_MATMUL, s * s, (u) => u.u32({ cols: s, depth: s }), [buf, buf], out);
       out.release();
     }, s >= 1024 ? 1 : 3);
     console.log(`  matmul ${s}x${s}x${s}: tiled ${gflops(2 * s ** 3, tiled)}; naive ${gflops(2 * s ** 3, naive)}`);
@@ -105,7 +105,7 @@ async function msflow(backend: Backend, label: string): Promise<void> {
   const once = async () => {
     const maps = predict(model, xs);
     await maps.imageScores.data();
-    dispose([...maps.logp, maps.add, maps.mul, maps.imageScores]);
+    dispose(maps);
   };
   await once();
   const t0 = performance.now();

@@ -1,23 +1,13 @@
 /// <reference types="@webgpu/types" />
-import {
-  KERNEL_NAMES,
-  type Backend,
-  type BackendInfo,
-  type DataId,
-  type FloatArray,
-  type KernelImpl,
-  type KernelName,
-  type KernelTable,
-} from '@msflow/core';
+import { KernelBackend, type BackendInfo, type FloatArray } from '@msflow/core';
 import { webgpuKernels } from './kernels/index.js';
 import { BufferPool, type PoolStats } from './runtime/buffer_pool.js';
 import { BufferUsage, F32 } from './runtime/constants.js';
 import { describeAdapter, type GpuContext } from './runtime/device.js';
-import { WebgpuError } from './runtime/errors.js';
 import { KernelRuntime, type KernelOptions } from './runtime/kernel_runtime.js';
 import { PipelineCache, type PipelineCacheStats } from './runtime/pipeline_cache.js';
 import { CommandQueue, type QueueStats } from './runtime/queue.js';
-import { TensorData } from './runtime/tensor_data.js';
+import type { TensorData } from './runtime/tensor_data.js';
 import { DEFAULT_TILE } from './wgsl/gemm.js';
 
 /** Options shared by the Node and browser entries. */
@@ -61,80 +51,58 @@ export interface WebgpuStats {
  * backend.dispose();
  * ```
  */
-export class WebgpuBackend implements Backend {
-  readonly name: string;
-  readonly kernels: KernelTable;
+export class WebgpuBackend extends KernelBackend<TensorData> {
+  readonly ctx: GpuContext;
+  /** Allocation and dispatch services of the kernels (for benchmarks and extensions). */
+  readonly runtime: KernelRuntime;
   private readonly pools: { storage: BufferPool; uniform: BufferPool; staging: BufferPool };
   private readonly cache: PipelineCache;
   private readonly queue: CommandQueue;
-  /** Allocation and dispatch services of the kernels (for benchmarks and extensions). */
-  readonly runtime: KernelRuntime;
-  private readonly live = new Set<TensorData>();
   private readonly detail: string;
 
-  constructor(
-    readonly ctx: GpuContext,
-    source: string,
-    options: WebgpuBackendOptions = {},
-  ) {
-    this.name = options.name ?? 'webgpu';
+  constructor(ctx: GpuContext, source: string, options: WebgpuBackendOptions = {}) {
     const device = ctx.device;
-    const limit = options.memoryLimitBytes;
-    this.pools = {
+    const pools = {
       storage: new BufferPool(device, {
         usage: BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST,
         label: 'tensor',
         maxPooledBytes: options.maxPooledBytes,
-        memoryLimitBytes: limit,
+        memoryLimitBytes: options.memoryLimitBytes,
       }),
       uniform: new BufferPool(device, { usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST, label: 'uniforms' }),
       staging: new BufferPool(device, { usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST, label: 'readback', maxPooledBytes: 64 << 20 }),
     };
-    this.cache = new PipelineCache(device, (err) => ctx.fail(err));
-    this.queue = new CommandQueue(ctx, this.cache, this.pools, { maxDispatches: options.maxDispatchesPerSubmit });
-    this.runtime = new KernelRuntime(ctx, this.pools, this.cache, this.queue, {
+    const cache = new PipelineCache(device, (err) => ctx.fail(err));
+    const queue = new CommandQueue(ctx, cache, pools, { maxDispatches: options.maxDispatchesPerSubmit });
+    const runtime = new KernelRuntime(ctx, pools, cache, queue, {
       fuseElementwise: options.fuseElementwise ?? true,
       conv: options.conv ?? 'auto',
       splitReductions: options.splitReductions ?? true,
       gemmTile: options.gemmTile ?? DEFAULT_TILE,
     });
-    const table = webgpuKernels(this.runtime);
-    const kernels: Record<string, unknown> = {};
-    for (const k of KERNEL_NAMES) kernels[k] = this.wrap(k, table[k] as KernelImpl<KernelName>);
-    this.kernels = kernels as KernelTable;
+    super(options.name ?? 'webgpu', webgpuKernels(runtime));
+    this.ctx = ctx;
+    this.pools = pools;
+    this.cache = cache;
+    this.queue = queue;
+    this.runtime = runtime;
     this.detail = `WebGPU through ${source} on ${describeAdapter(ctx.adapter)}`;
   }
 
-  private wrap<K extends KernelName>(name: K, fn: KernelImpl<K>): KernelImpl<K> {
-    return (args) => {
-      this.ctx.check();
-      const out = fn(args) as TensorData;
-      if (args.inputs.some((i) => i.dataId === out)) throw new WebgpuError('internal', `${name} returned its input`);
-      this.live.add(out);
-      return out;
-    };
-  }
-
-  private data(dataId: DataId): TensorData {
-    const d = dataId as TensorData;
-    if (!(d instanceof TensorData)) throw new WebgpuError('internal', 'data does not belong to the webgpu backend');
-    if (d.isReleased) throw new WebgpuError('internal', 'tensor data was already disposed');
-    return d;
-  }
-
-  write(values: FloatArray, shape: readonly number[]): DataId {
+  /** Fails with the device's error once it is lost or disposed. */
+  protected override enter(): void {
     this.ctx.check();
+  }
+
+  protected upload(values: FloatArray, shape: readonly number[]): TensorData {
     const f32 = values instanceof Float32Array ? values : Float32Array.from(values);
     const d = this.runtime.uploadF32(f32, shape);
     if (f32.length === 1) d.host = f32[0];
-    this.live.add(d);
     return d;
   }
 
   /** Submits pending work, copies the tensor to a staging buffer and maps it. */
-  async read(dataId: DataId): Promise<FloatArray> {
-    this.ctx.check();
-    const d = this.data(dataId);
+  protected async download(d: TensorData): Promise<FloatArray> {
     const storage = this.runtime.storage(d).retain();
     try {
       return new Float32Array(await this.queue.read(storage.buffer, d.size * F32));
@@ -143,11 +111,12 @@ export class WebgpuBackend implements Backend {
     }
   }
 
-  disposeData(dataId: DataId): void {
-    const d = dataId as TensorData;
-    if (!(d instanceof TensorData) || d.isReleased) return;
+  protected free(d: TensorData): void {
     d.release();
-    this.live.delete(d);
+  }
+
+  protected shapeOf(d: TensorData): readonly number[] {
+    return d.shape;
   }
 
   /** Submits everything recorded and waits until the GPU has finished it (for timing). */
@@ -160,21 +129,21 @@ export class WebgpuBackend implements Backend {
   }
 
   /** GPU memory held: tensors plus the reuse pool (bytes and buffers). */
-  memory(): { bytes: number; buffers: number } {
+  override memory(): { bytes: number; buffers: number } {
     const s = this.pools.storage.stats;
     return { bytes: s.liveBytes + s.pooledBytes, buffers: s.liveBuffers + s.pooledBuffers };
   }
 
   /** Counters: live tensors, pool, pipeline cache and queue statistics. */
   stats(): WebgpuStats {
-    return { tensors: this.live.size, storage: this.pools.storage.stats, pipelines: this.cache.stats, queue: this.queue.stats };
+    return { tensors: this.liveTensors(), storage: this.pools.storage.stats, pipelines: this.cache.stats, queue: this.queue.stats };
   }
 
   /** Frees every buffer, pipeline and the device itself; later calls fail with `disposed`. */
-  dispose(): void {
+  override dispose(): void {
     if (this.ctx.isDestroyed) return;
     this.queue.discard();
-    this.live.clear();
+    super.dispose();
     for (const pool of Object.values(this.pools)) pool.destroy();
     this.cache.clear();
     this.ctx.destroy();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng, type KernelAttrsMap, type KernelName } from '@msflow/core';
 import { assertClose, distinctArray, randomArray, runReference, sumTolerance, type RefArray } from '@msflow/core/testing';
 import { createWebgpuBackend, type WebgpuBackend, type WebgpuBackendOptions } from '../src/index.js';
-import { gpuUnavailable, runOn } from './gpu.js';
+import { ADAPTER_OPTIONS, gpuUnavailable, runOn } from './gpu.js';
 
 // The conformance suite's shapes are tiny; these cases reach the code paths it does not: split
 // GEMM reductions (with and without bias), multi-tile GEMMs, workgroup reductions, long top-k
@@ -67,7 +67,7 @@ for (const [label, options] of VARIANTS) {
   describe.skipIf(reason !== null)(`kernels at larger shapes (${label})`, () => {
     let be: WebgpuBackend;
     beforeAll(async () => {
-      be = await createWebgpuBackend(options);
+      be = await createWebgpuBackend({ ...ADAPTER_OPTIONS, ...options });
     });
     afterAll(() => be?.dispose());
     for (const k of CASES) {

@@ -42,8 +42,8 @@ function addTrainOptions(cmd: Command): Command {
     .option('--translate <fraction>', 'largest random shift of a training image, fraction of its height and width, fresh every meta-epoch (default 0: none; helps tire localise, costs magnetic_tile, see the CLI README)')
     .option('--size <px>', 'input size: N (square) or HxW (height x width, e.g. 288x384), multiples of 32')
     .option('-o, --out <dir>', 'runs root: writes <out>/<class>/<timestamp>/ and moves <out>/<class>/latest (default runs)')
-    .option('--val-split <fraction>', 'hold out this fraction of the normal training images for the normal-score threshold (default 0)')
-    .option('--quantile <q>', 'quantile of normal scores used as the normal-only threshold (default 0.99)')
+    .option('--val-split <fraction>', 'hold out this fraction of the normal training images to choose the thresholds on (default 0.2; 0: the training images themselves, optimistic)')
+    .option('--fpr <rate>', 'false-positive rate on the held-out normal images at which the image threshold is chosen (default 0.01)')
     .option('--eval', 'evaluate on the test split after every meta-epoch (default, when the dataset has one)')
     .option('--no-eval', 'do not evaluate during training')
     .option('--resume <checkpoint>', 'continue an interrupted run (its config, dataset and folder)')
@@ -84,7 +84,7 @@ export function buildProgram(): Command {
 
   program
     .command('test')
-    .description('score a checkpoint on a test split: metrics JSON, HTML report, heatmaps; stores the F1-max threshold in the checkpoint')
+    .description("score a checkpoint on a test split: metrics JSON, HTML report, heatmaps; prints the stored threshold's FPR on the test normals; stores the F1-max threshold in the checkpoint")
     .argument('<checkpoint>', 'model.safetensors, its .json, a run folder or runs/<class> (uses latest)')
     .option('-d, --data <dir>', 'dataset root (default: the one the checkpoint was trained on)')
     .option('-k, --kind <kind>', 'dataset layout: mvtec, visa or folder')
@@ -93,10 +93,11 @@ export function buildProgram(): Command {
     .option('--masks <dir>', 'folder datasets: masks (one folder per defect type)')
     .option('-o, --out <dir>', 'where to write metrics.json, report.html and heatmaps/ (default <run>/test)')
     .option('-b, --backend <name>', BACKEND_HELP)
-    .option('--no-save-threshold', 'do not store the F1-max threshold in the checkpoint')
+    .option('--fpr <rate>', 'choose the image threshold again at this false-positive rate, on the normal images training held out (stored in the checkpoint)')
+    .option('--no-save-threshold', 'do not store the F1-max threshold (or the --fpr one) in the checkpoint')
     .option('--no-heatmaps', 'do not write one heatmap PNG per test image')
     .option('--map-scales <list>', "score with these scales' maps, e.g. 0,1 (0 = finest) or all, instead of the checkpoint's mapScales; the threshold is then not stored")
-    .addHelpText('after', examples(['msflow test runs/bottle/latest', 'msflow test runs/bottle/latest --data /other/mvtec --json > metrics.json', 'msflow test runs/bottle/latest --map-scales 0,1 --out runs/bottle/latest/test-fine']))
+    .addHelpText('after', examples(['msflow test runs/bottle/latest', 'msflow test runs/bottle/latest --data /other/mvtec --json > metrics.json', 'msflow test runs/bottle/latest --fpr 0.05', 'msflow test runs/bottle/latest --map-scales 0,1 --out runs/bottle/latest/test-fine']))
     .action(lazy(async () => (await import('./commands/test.js')).testCommand));
 
   program
@@ -104,10 +105,11 @@ export function buildProgram(): Command {
     .description('score images with a checkpoint: per-image score and label (a table, or JSON), optional heatmaps')
     .argument('<checkpoint>', 'model.safetensors, its .json, a run folder or runs/<class>')
     .argument('<images...>', 'image files and/or folders of images')
-    .option('-t, --threshold <value>', 'a number, or f1 / quantile (stored thresholds); default auto: f1 if stored, else quantile')
-    .option('-m, --maps <dir>', 'write a heatmap overlay PNG per image here')
+    .option('-t, --threshold <value>', 'a number (on the score), or a stored threshold: auto (default) = fpr, chosen on held-out normal images; f1, F1-max on a labelled set')
+    .option('-m, --maps <dir>', "write a heatmap overlay PNG per image here (the model's one colour scale, defect contour in white)")
+    .option('--masks <dir>', 'write a binary defect mask PNG per image here (pixels at or above the pixel threshold)')
     .option('-b, --backend <name>', BACKEND_HELP)
-    .addHelpText('after', examples(['msflow predict runs/bottle/latest part1.png part2.png', 'msflow predict runs/bottle/latest incoming/ --maps maps/ --json', 'msflow predict runs/bottle/latest x.png --threshold 0.35']))
+    .addHelpText('after', examples(['msflow predict runs/bottle/latest part1.png part2.png', 'msflow predict runs/bottle/latest incoming/ --maps maps/ --masks masks/ --json', 'msflow predict runs/bottle/latest x.png --threshold 35']))
     .action(lazy(async () => (await import('./commands/predict.js')).predictCommand));
 
   program
@@ -115,9 +117,9 @@ export function buildProgram(): Command {
     .description('export backbone + flows + scoring as one ONNX model: image [N,3,H,W] in; anomaly_map, score, label out')
     .argument('<checkpoint>', 'model.safetensors, its .json, a run folder or runs/<class>')
     .argument('<output>', 'the .onnx file to write')
-    .option('-t, --threshold <value>', 'label threshold baked in: a number, f1, quantile, auto (default) or none')
-    .addOption(new Option('--map <kind>', 'anomaly_map: add (additive, default) or mul (multiplicative)').choices(['add', 'mul']))
-    .addHelpText('after', examples(['msflow export runs/bottle/latest bottle.onnx', 'msflow export runs/bottle/latest bottle.onnx --threshold 0.4 --map mul']))
+    .option('-t, --threshold <value>', 'label threshold baked in: a number, fpr, f1, auto (default: fpr) or none')
+    .addOption(new Option('--map <kind>', "anomaly_map: nll (negative log-likelihood, one scale for all images; default), or the paper's add (additive) or mul (multiplicative)").choices(['nll', 'add', 'mul']))
+    .addHelpText('after', examples(['msflow export runs/bottle/latest bottle.onnx', 'msflow export runs/bottle/latest bottle.onnx --threshold 40 --map add']))
     .action(lazy(async () => (await import('./commands/export.js')).exportCommand));
 
   program

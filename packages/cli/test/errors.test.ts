@@ -47,6 +47,7 @@ describe('bad inputs: one clear line, the right exit code, nothing written', () 
     oneLine(await msflow(['train', '--preset', 'huge'], dir), 2, /--preset: unknown preset 'huge'/);
     oneLine(await msflow(['train', '--frobnicate'], dir), 2, /unknown option '--frobnicate'/);
     oneLine(await msflow(['predict', 'ckpt', 'x.png', '--threshold', 'high'], dir), 2, /--threshold: expected a number, got 'high'/);
+    oneLine(await msflow(['train', '--data', 'x', '--class', 'y', '--fpr', '1'], dir), 2, /--fpr: expected a number in \[0, 0\.5\], got '1'/);
     oneLine(await msflow(['train', '--data', 'x', '--class', 'y', '--trainer', 'jit'], dir), 2, /--trainer: expected one of auto, traced, eager, got 'jit'/);
     oneLine(await msflow(['train', '--data', 'x', '--class', 'y', '--execution-providers', 'tpu'], dir), 2, /--execution-providers: unknown provider 'tpu' \(available here: cpu\b/);
   });
@@ -55,7 +56,7 @@ describe('bad inputs: one clear line, the right exit code, nothing written', () 
     writeFileSync(join(dir, 'bad.yaml'), 'epochs: [1\n');
     oneLine(await msflow(['train', '--config', 'bad.yaml'], dir), 2, /--config: .*bad\.yaml is not valid/);
     writeFileSync(join(dir, 'typo.json'), '{"epochz": 2}');
-    oneLine(await msflow(['train', '--config', 'typo.json'], dir), 2, /typo\.json has unknown key\(s\) epochz/);
+    oneLine(await msflow(['train', '--config', 'typo.json'], dir), 2, /--config typo\.json: unknown key epochz \(did you mean epochs\? valid keys: data, kind,/);
   });
 
   it('missing checkpoint (exit 1, names the file)', async () => {

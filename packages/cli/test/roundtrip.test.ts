@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { preprocessPixels, type Preprocess } from '@msflow/core';
 import { preprocessImage, readImageSync } from '@msflow/eval';
@@ -42,7 +42,7 @@ describe('synth → train (Ctrl-C, --resume) → info → test → predict → e
     expect(run.status).toBe('completed');
     expect(resumed.stderr).toMatch(/resuming at step [123]/);
     expect(run.images).toEqual({ train: 6, validation: 2, test: 8 });
-    expect(run.thresholds.quantile).toMatchObject({ q: 0.99, source: 'validation', images: 2 });
+    expect(run.thresholds.normal).toMatchObject({ score: 'nll', targetFpr: 0.01, source: 'validation', images: 2 });
     // The held-out images' NLL is logged and tracked (lower is better) next to the test metrics.
     expect(resumed.stderr).toMatch(/synth_woven: epoch 2 validation loss\/dim -?\d+\.\d{4} {2}test {2}image AUROC/);
     expect(Number.isFinite(run.metrics.last.metrics.valLossPerDim)).toBe(true);
@@ -85,6 +85,11 @@ describe('synth → train (Ctrl-C, --resume) → info → test → predict → e
     expect(readdirSync(t.files.heatmaps)).toHaveLength(8);
     const sidecar = JSON.parse(readFileSync(join(dir, ckpt, 'model.json'), 'utf8'));
     expect(sidecar.cli.thresholds.f1).toEqual(t.thresholds.f1);
+    expect(t.thresholds.f1.score).toBe('nll');
+    // The stored normal-image threshold on the test set: its FPR on the 4 test normals, beside the target.
+    expect(t.decision).toMatchObject({ threshold: sidecar.cli.thresholds.normal.value, targetFpr: 0.01, normals: 4, anomalous: 4 });
+    expect(saved.decision).toEqual(t.decision);
+    expect(saved.nllScores).toHaveLength(8);
   });
 
   it('test --map-scales scores with other scales, keeps the stored threshold, and refuses bad lists in one line', async () => {
@@ -110,17 +115,23 @@ describe('synth → train (Ctrl-C, --resume) → info → test → predict → e
 
   it('predict labels with the stored threshold; export bakes it into an ONNX model that gives the same scores', async () => {
     const images = ['data/synth_woven/test/good', 'data/synth_woven/test/crack/000.png'];
-    const p = await msflow(['predict', ckpt, ...images, '--maps', 'maps', '--json'], dir);
+    const p = await msflow(['predict', ckpt, ...images, '--maps', 'maps', '--masks', 'masks', '--json'], dir);
     expect(p.code, p.stderr).toBe(0);
     const pred = JSON.parse(p.stdout);
     expect(pred.predictions).toHaveLength(5);
-    expect(pred.threshold.from).toMatch(/F1-max on 8 test images/);
+    expect(pred.threshold.from).toMatch(/^FPR 0\.01 on 2 held-out normal images/);
     for (const q of pred.predictions) {
       expect(q.label).toBe(q.score >= pred.threshold.value ? 1 : 0);
+      expect(q.normalized >= 0.5).toBe(q.label === 1);
       expect(existsSync(q.map)).toBe(true);
+      // The defect mask: binary, at the model's size.
+      const mask = readImageSync(q.mask);
+      expect([mask.width, mask.height]).toEqual([64, 64]);
+      expect([...mask.data].every((v) => v === 0 || v === 255)).toBe(true);
     }
     const table = await msflow(['predict', ckpt, images[1], '--threshold', '0'], dir);
-    expect(table.stdout).toMatch(/000\.png\s+\S+\s+anomalous/);
+    expect(table.stdout).toMatch(/000\.png\s+\S+\s+\S+\s+anomalous/);
+    expect(table.stdout).toMatch(/threshold 0\.00000, chosen by --threshold/);
 
     const e = await msflow(['export', ckpt, 'model.onnx', '--json'], dir);
     expect(e.code, e.stderr).toBe(0);
@@ -135,10 +146,52 @@ describe('synth → train (Ctrl-C, --resume) → info → test → predict → e
     expect(out.anomaly_map.dims).toEqual([files.length, 64, 64]);
     const scores = out.score.data as Float32Array;
     const labels = out.label.data as Float32Array;
-    pred.predictions.forEach((q: { score: number; label: number }, i: number) => {
-      expect(scores[i]).toBeCloseTo(q.score, 3);
+    const norm = out.normalized_score.data as Float32Array;
+    pred.predictions.forEach((q: { score: number; normalized: number; label: number }, i: number) => {
+      expect(Math.abs(scores[i] - q.score)).toBeLessThan(1e-4 * Math.max(1, Math.abs(q.score)));
+      expect(norm[i]).toBeCloseTo(q.normalized, 4);
       // Backends differ in the last float bits: compare labels away from the threshold.
       if (Math.abs(q.score - pred.threshold.value) > 1e-3) expect(Number(labels[i])).toBe(q.label);
     });
+  });
+
+  it('test --fpr chooses the threshold again on the held-out normal images and prints its FPR on the test normals beside the target', async () => {
+    const r = await msflow(['test', ckpt, '--fpr', '0.5', '--no-heatmaps'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/image threshold \S+ \(FPR 0\.5 on 2 held-out normal images \(50\.0% flagged there\)\): FPR on the 4 test normals \d+\.\d% \(target 50\.0%\), recall on the 4 anomalous \d+\.\d%/);
+    const sidecar = JSON.parse(readFileSync(join(dir, ckpt, 'model.json'), 'utf8'));
+    expect(sidecar.cli.thresholds.normal).toMatchObject({ targetFpr: 0.5, fpr: 0.5, images: 2, source: 'validation' });
+    expect(sidecar.cli.split).toMatchObject({ valSplit: 0.25, fpr: 0.5 });
+    const bad = await msflow(['test', ckpt, '--fpr', '0.7'], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toMatch(/^msflow: --fpr: expected a number in \[0, 0\.5\], got '0\.7'$/);
+  });
+});
+
+describe('a dataset whose anomalies have no labels: train on normal images only, predict an unlabelled folder', () => {
+  const dir = tmp();
+
+  it('chooses the thresholds on held-out normal images and labels every image with them', async () => {
+    const s = await msflow(['synth', 'data', '--size', '64', '--train', '10', '--test-good', '2', '--test-anomalous', '3', '--seed', '2'], dir);
+    expect(s.code, s.stderr).toBe(0);
+    // Only a folder of normal images: no test split, no label anywhere.
+    const train = ['train', '--kind', 'folder', '--data', 'data/synth_woven/train/good', '--preset', 'cpu-resnet18', '--backbone', 'random', '--size', '64'];
+    const t = await msflow([...train, '--epochs', '1', '--sub-epochs', '1', '--batch-size', '4', '--fpr', '0.05', '--seed', '2', '--json'], dir);
+    expect(t.code, t.stderr).toBe(0);
+    const [run] = JSON.parse(t.stdout).runs;
+    expect(run.images).toEqual({ train: 8, validation: 2, test: 0 });
+    expect(run.thresholds.f1).toBeUndefined();
+    expect(run.thresholds.normal).toMatchObject({ score: 'nll', targetFpr: 0.05, source: 'validation', images: 2 });
+    // An unlabelled folder of normal and anomalous images, mixed.
+    const mixed = join(dir, 'incoming');
+    mkdirSync(mixed);
+    for (const sub of readdirSync(join(dir, 'data/synth_woven/test'))) {
+      for (const f of readdirSync(join(dir, 'data/synth_woven/test', sub))) copyFileSync(join(dir, 'data/synth_woven/test', sub, f), join(mixed, `${sub}_${f}`));
+    }
+    const p = await msflow(['predict', run.checkpoint.weights, 'incoming'], dir);
+    expect(p.code, p.stderr).toBe(0);
+    expect(p.stdout).toMatch(/^image\s+score\s+normalized\s+label/);
+    expect(p.stdout.split('\n').filter((l) => / (normal|anomalous)$/.test(l))).toHaveLength(5);
+    expect(p.stdout).toMatch(/threshold \S+, chosen by FPR 0\.05 on 2 held-out normal images/);
   });
 });

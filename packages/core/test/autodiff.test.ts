@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   adaptiveAvgPool, add, clip, concat, conv2d, engine, exp, gather, GRADIENTS, grad, KERNEL_NAMES, layerNorm, matmul, mean, max, mul,
   NON_DIFFERENTIABLE, pad, relu, reshape, resizeBilinear, slice, softplusBeta, sum, tanh, tensor, tidy, transpose, valueAndGrads,
-  dispose, avgPool, type Tensor,
+  dispose, avgPool, maxPool, type Tensor,
 } from '@msflow/core';
 import {
   FLOAT64_GRADIENT, assertClose, distinctArray, numericGradient, randomArray, refConv2D, refAvgPool, useReferenceBackend, type RefArray,
@@ -159,8 +159,11 @@ describe('composite forward values', () => {
 });
 
 describe('gradient table', () => {
-  it('every kernel is either differentiable in GRADIENTS or declared NON_DIFFERENTIABLE, never both', () => {
-    const wrong = KERNEL_NAMES.filter((k) => (GRADIENTS[k] !== undefined) === NON_DIFFERENTIABLE.has(k));
-    expect(wrong).toEqual([]);
+  it('NON_DIFFERENTIABLE is derived from GRADIENTS, and differentiating through one of them fails naming it', () => {
+    expect(KERNEL_NAMES.filter((k) => NON_DIFFERENTIABLE.has(k) === (GRADIENTS[k] !== undefined))).toEqual([]);
+    expect(NON_DIFFERENTIABLE.has('MaxPool') && !NON_DIFFERENTIABLE.has('AvgPool')).toBe(true);
+    const x = tensor(Float64Array.from({ length: 16 }, (_, i) => i), [1, 4, 4, 1]);
+    expect(() => valueAndGrads(() => sum(maxPool(x, 2)), [x])).toThrow(/MaxPool is not differentiable/);
+    x.dispose();
   });
 });

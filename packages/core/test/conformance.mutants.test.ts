@@ -1,28 +1,28 @@
 // The suite must catch the bugs backends typically have. Each mutant is the reference backend
 // with one kernel replaced by a plausible wrong version; at least one case must reject it.
 import { describe, expect, it } from 'vitest';
-import { setBackend, type Backend, type KernelArgs, type KernelName, type KernelTable } from '@msflow/core';
+import { aroundAxis, setBackend, sizeOf, type Backend, type KernelName } from '@msflow/core';
 import {
   createReferenceBackend, FORWARD_CASES, forwardCasesOf, GRADIENT_CASES, gradientCasesOf, missingForwardCases, missingGradientCases,
   refConv2DBackpropFilter, runForwardCase, runGradientCase, runReference, type RefArray,
 } from '@msflow/core/testing';
 
-type Loader = (id: object) => Float64Array;
-type Mutant = (inputs: RefArray[], args: KernelArgs<never>) => Float64Array;
+/** What a mutant sees of the call besides its inputs. */
+interface Call {
+  readonly attrs: unknown;
+  readonly outShape: readonly number[];
+}
+type Mutant = (inputs: RefArray[], args: Call) => Float64Array;
 
 /** The reference backend with `kernel` computed by `mutant`. */
 function mutate(kernel: KernelName, mutant: Mutant): Backend {
-  const inner = createReferenceBackend();
-  const load: Loader = (id) => inner.readSync!(id, []) as Float64Array;
-  const impl = (args: KernelArgs<never>) => {
-    const inputs = args.inputs.map((t) => ({ shape: t.shape, data: load(t.dataId) }));
-    return inner.write(mutant(inputs, args), args.outShape);
-  };
-  return { ...inner, kernels: { ...inner.kernels, [kernel]: impl } as KernelTable };
+  return createReferenceBackend({
+    kernels: { [kernel]: (call: Call & { inputs: readonly RefArray[] }) => ({ shape: [...call.outShape], data: mutant([...call.inputs], call) }) },
+  });
 }
 
 const ref = <K extends KernelName>(k: K, inputs: RefArray[], attrs: unknown) => runReference(k, inputs, attrs as never).data;
-const attrsOf = <T>(args: KernelArgs<never>) => args.attrs as unknown as T;
+const attrsOf = <T>(args: Call) => args.attrs as T;
 
 const MUTANTS: [string, KernelName, Mutant][] = [
   ['softplus as log(1 + exp(x)) in float32', 'Softplus', ([x]) => x.data.map((v) => Math.fround(Math.log(1 + Math.fround(Math.exp(v)))))],
@@ -30,7 +30,7 @@ const MUTANTS: [string, KernelName, Mutant][] = [
   ['relu6 without the upper clamp', 'Relu6', ([x]) => x.data.map((v) => Math.max(v, 0))],
   ['max reduction starting from 0', 'Max', ([x], a) => ref('Max', [{ shape: x.shape, data: x.data.map((v) => Math.max(v, 0)) }], a.attrs)],
   ['broadcast by repeating the flat vector', 'Add', ([a, b], args) => {
-    const n = args.outShape.reduce((p, q) => p * q, 1);
+    const n = sizeOf(args.outShape);
     return Float64Array.from({ length: n }, (_, i) => a.data[i % a.data.length] + b.data[i % b.data.length]);
   }],
   ['avg pool always dividing by the window', 'AvgPool', ([x], args) => ref('AvgPool', [x], { ...attrsOf<object>(args), countIncludePad: true })],
@@ -86,8 +86,7 @@ const MUTANTS: [string, KernelName, Mutant][] = [
   }],
   ['scatter-add overwriting repeated indices', 'ScatterAdd', ([x], args) => {
     const { axis, indices, size } = attrsOf<{ axis: number; indices: number[]; size: number }>(args);
-    const outer = x.shape.slice(0, axis).reduce((p, q) => p * q, 1);
-    const inner = x.shape.slice(axis + 1).reduce((p, q) => p * q, 1);
+    const [outer, , inner] = aroundAxis(x.shape, axis);
     const out = new Float64Array(outer * size * inner);
     for (let o = 0; o < outer; o++)
       indices.forEach((dst, j) => {

@@ -142,12 +142,12 @@ describe('errors', () => {
 
   it('refuses a tensor from another backend, naming both', () => {
     const foreign = tensor([1, 2], [2]);
-    engine.setBackend({ ...createReferenceBackend(), name: 'other' });
+    engine.setBackend(Object.defineProperty(createReferenceBackend(), 'name', { value: 'other' }));
     expect(() => add(foreign, 1)).toThrow(/^Add: input Tensor#\d+\[2\]@reference lives on backend reference, but the active backend is other/);
   });
 
   it('names the kernel and backend when a kernel is missing', () => {
-    const partial = { ...createReferenceBackend(), name: 'partial', kernels: {} };
+    const partial = Object.defineProperties(createReferenceBackend(), { name: { value: 'partial' }, kernels: { value: {} } });
     engine.setBackend(partial);
     const x = tensor([1], [1]);
     expect(() => exp(x)).toThrow('Exp: kernel is not implemented by backend partial');

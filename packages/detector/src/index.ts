@@ -12,6 +12,35 @@ export { DATASET_KINDS, hasTestSplit, imagesDataset, listClasses, openSplit, typ
 export { splitIndices, subsetFeatures } from './data/features.js';
 export { ShiftedFeatures, type ShiftedFeaturesOptions } from './data/shifted_features.js';
 export { writeSyntheticDataset } from './data/synth.js';
-export { canonical, CHECKPOINT_STEM, checkpointPaths, readCheckpoint, updateCliInfo, writeCheckpoint, type CheckpointPaths, type CliSidecarInfo, type LoadedCheckpoint, type Sidecar } from './model/checkpoint.js';
-export { f1Threshold, pickThreshold, quantile, type ThresholdMode, type Thresholds } from './model/thresholds.js';
+export {
+  canonical,
+  CHECKPOINT_STEM,
+  checkpointPaths,
+  checkpointStem,
+  lockRun,
+  readCheckpoint,
+  updateCliInfo,
+  writeCheckpoint,
+  type CheckpointPaths,
+  type CliSidecarInfo,
+  type LoadedCheckpoint,
+  type Sidecar,
+  type WriteCheckpointOptions,
+} from './model/checkpoint.js';
+export { checkCliInfo } from './model/cli_info.js';
+export {
+  describeNormalThreshold,
+  f1Threshold,
+  missingThreshold,
+  normalized,
+  normalThreshold,
+  pickThreshold,
+  quantile,
+  thresholdOnSet,
+  type ChosenThreshold,
+  type NormalThreshold,
+  type ThresholdMode,
+  type Thresholds,
+} from './model/thresholds.js';
+export { recalibrate } from './model/calibrate.js';
 export { exportCheckpoint, float32Below, type ExportOptions } from './model/export.js';

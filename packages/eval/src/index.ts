@@ -9,11 +9,17 @@
 // Image I/O
 export type { RawImage, RgbImage, ChannelCount } from './io/raw_image.js';
 export { assertRawImage } from './io/raw_image.js';
-export { ImageCodecError } from './io/errors.js';
+export { ImageCodecError, FileIoError, asFileIoError } from './io/errors.js';
 export { decodePng, encodePng, isPng, type PngEncodeOptions } from './io/png.js';
 export { decodeJpeg, encodeJpeg, isJpeg } from './io/jpeg.js';
+export { readImageHeader, checkPixelBudget, DEFAULT_MAX_PIXELS, type ImageHeader, type DecodeOptions } from './io/image_header.js';
+export { maxImagePixels } from './io/pixel_limit.js';
+export { applyOrientation } from './io/orientation.js';
 export { decodeImage, readImage, readImageSync, writeImage, writeImageSync, encodeImageFor, isImageFile, IMAGE_EXTENSIONS } from './io/codec.js';
 export { writeFileAtomic, writeFileAtomicSync } from './io/atomic.js';
+export { nodeFileOps, type FileOps } from './io/fs_ops.js';
+export { writeFileSet, recoverFileSet, fileSetPath, readFileSet } from './io/file_set.js';
+export { acquireLock, processAlive, LockedError, LOCK_FILE, type FolderLock, type LockOwner } from './io/lock.js';
 
 // Image transforms
 export { lanczos3, lanczosCoefficients, resizeLanczosU8, resizeLanczosF32, type AxisCoefficients } from './image/lanczos.js';
@@ -52,14 +58,14 @@ export { metricsByType, type ByTypeInput, type TypeMetrics } from './metrics/by_
 
 // Visualisation
 export { jet, JET_LUT } from './viz/colormap.js';
-export { heatmapOverlay, drawContour, maskBoundary, thresholdMap, maskToRgb, valueRange, type OverlayOptions } from './viz/overlay.js';
+export { heatmapOverlay, defectOverlay, drawContour, maskBoundary, thresholdMap, maskToRgb, valueRange, type OverlayOptions, type DefectOverlayOptions } from './viz/overlay.js';
 export { contactSheet, type SheetItem, type ContactSheetOptions } from './viz/contact_sheet.js';
 export { curveSvg, rocSvg, proSvg, thinCurve, type CurveSeries, type CurveChartOptions } from './viz/svg.js';
 export { renderHtmlReport, writeHtmlReport, htmlTable, pngDataUri, type HtmlReport, type HtmlSection, type HtmlTable } from './viz/html.js';
 export { rgbToPng, writeRgbPng } from './viz/png.js';
 
 // Reports
-export { RUN_RESULT_SCHEMA, RunResultError, validateRunResult, readRunResult, writeRunResult, type RunResult, type MetricSet, type AnomalyMapsRef } from './report/run_result.js';
+export { RUN_RESULT_SCHEMA, RunResultError, validateRunResult, readRunResult, writeRunResult, type RunResult, type RunDecision, type MetricSet, type AnomalyMapsRef } from './report/run_result.js';
 export { writeRunResultWithMaps, loadAnomalyMaps, type AnomalyMaps } from './report/maps_file.js';
 export { compareRuns, compareRunFiles, comparisonMarkdown, comparisonHtml, comparisonTables, writeComparison, METRIC_LABELS, type ComparedRun, type Comparison, type PairDifference } from './report/compare.js';
 export { buildRunReport, renderRunReport, writeRunReport, type RunVisuals } from './report/run_report.js';

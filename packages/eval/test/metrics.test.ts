@@ -272,6 +272,39 @@ describe("MSFlow's PRO (800 thresholds, spec §8)", () => {
     expect(r.aupro).toBeCloseTo(0.75, 14);
   });
 
+  it('differs from AUPRO on a saturated map, and says so (hand-computed)', () => {
+    // 22 pixels: one region of 2 pixels at the maximum 1 (saturated), 20 normal pixels: 2 also
+    // at 1, one at 0.85, one at 0.75, 16 at 0. Grid (10 steps) 0, 0.1, ..., 0.9; predicted = map > t.
+    //   t 0 .. 0.7: FP 4 → FPR 0.2;  t 0.8: FP 3 → 0.15;  t 0.9: FP 2 → 0.1;  PRO 1 at every t.
+    // MSFlow: all kept (FPR < 0.3), FPRs rescaled from [0.1, 0.2] to [0, 1], PRO 1 → area 1.
+    // AUPRO: the tie block at 1 takes the curve from (0, 0) to (0.1, 1) in one step (area 0.05),
+    // then PRO 1 up to 0.3 (area 0.2): 0.25 / 0.3 = 5/6.
+    const map = Float64Array.of(1, 1, 1, 1, 0.85, 0.75, ...new Array<number>(16).fill(0));
+    const mask = Uint8Array.of(1, 1, ...new Array<number>(20).fill(0));
+    const shape = { height: 1, width: 22 };
+    const m = auproMsflow([map], [mask], shape, { steps: 10 });
+    expect([...m.fpr].map((v) => +v.toFixed(12))).toEqual([0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.15, 0.1]);
+    expect([...m.pro]).toEqual(new Array(10).fill(1));
+    expect(m.aupro).toBeCloseTo(1, 14);
+    expect(m.lowestFpr).toBeCloseTo(0.1, 14);
+    expect(m.normalAtMax).toBe(2);
+    expect(aupro([map], [mask], shape).aupro).toBeCloseTo(5 / 6, 14);
+    // Untied (no normal pixel at the maximum, the grid reaches FPR 0): no stretch to explain.
+    const spread = Float64Array.of(1, 1, 0.55, 0.5, 0.45, 0.4, ...new Array<number>(16).fill(0));
+    const u = auproMsflow([spread], [mask], shape, { steps: 10 });
+    expect(u.lowestFpr).toBe(0);
+    expect(u.normalAtMax).toBe(0);
+  });
+
+  it('evaluateAnomalyDetection explains a stretched MSFlow PRO', () => {
+    const mask = Uint8Array.from({ length: 64 }, (_, i) => (i < 8 ? 1 : 0));
+    const saturated = Float32Array.from({ length: 64 }, (_, i) => (i < 20 ? 1 : (i % 7) / 10));
+    const ev = evaluateAnomalyDetection({ imageScores: [1, 0], labels: [1, 0], pixelMaps: [saturated, new Float32Array(64)], masks: [mask, new Uint8Array(64)], shape: { height: 8, width: 8 } });
+    expect(ev.metrics.auproMsflow).toBeCloseTo(1, 12);
+    expect(ev.metrics.aupro).toBeLessThan(0.9);
+    expect(ev.notes.join('\n')).toMatch(/auproMsflow: MSFlow's 800-threshold grid reaches no FPR below 0\.100 \(12 normal pixels tie at the map's maximum/);
+  });
+
   it('matches per-threshold brute force on random sets', () => {
     for (let seed = 31; seed <= 40; seed++) {
       const w = 6 + (seed % 4);

@@ -5,6 +5,7 @@ import {
   contactSheet,
   curveSvg,
   decodePng,
+  defectOverlay,
   drawContour,
   heatmapOverlay,
   jet,
@@ -60,6 +61,25 @@ describe('overlays and contours', () => {
     expect(out.data[(1 * 5 + 1) * 3 + 1]).toBe(255);
     expect(out.data[12 * 3 + 1]).toBe(0);
     expect([...thresholdMap([0.1, 0.5, 0.9], 0.5)]).toEqual([0, 1, 1]);
+  });
+
+  it('defect overlay: the contour of map ≥ threshold drawn over a heatmap on a fixed colour scale', () => {
+    // 6x6 map: a 3x3 defect (value 9) at rows/cols 1-3, normal texture 1 elsewhere.
+    const map = Float32Array.from({ length: 36 }, (_, i) => (Math.floor(i / 6) >= 1 && Math.floor(i / 6) <= 3 && i % 6 >= 1 && i % 6 <= 3 ? 9 : 1));
+    const px = (img: RgbImage, i: number) => [...img.data.subarray(i * 3, i * 3 + 3)];
+    const scale = { vmin: 0, vmax: 10, threshold: 5 };
+    const out = defectOverlay(grey(6, 6, 100), map, scale);
+    // The defect's boundary (8 of its 9 pixels) is white; its centre and the rest are heatmap.
+    for (const i of [7, 8, 9, 13, 15, 19, 20, 21]) expect(px(out, i), `pixel ${i}`).toEqual([255, 255, 255]);
+    const heat = heatmapOverlay(grey(6, 6, 100), map, scale);
+    expect(px(out, 14)).toEqual(px(heat, 14));
+    expect(px(out, 0)).toEqual(px(heat, 0));
+    expect(px(out, 14)).not.toEqual([255, 255, 255]);
+    // Fixed scale: a normal image (all 1) is coloured exactly as the normal part of the defective
+    // one, not stretched to its own range; and it has no contour.
+    const normal = defectOverlay(grey(6, 6, 100), new Float32Array(36).fill(1), scale);
+    expect(px(normal, 14)).toEqual(px(out, 0));
+    expect(normal.data.every((v, i) => v === out.data[i % 3])).toBe(true);
   });
 
   it('contact sheet layout, label bars, PNG output', () => {

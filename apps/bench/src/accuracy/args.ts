@@ -111,7 +111,8 @@ export function parseAccuracyArgs(args: readonly string[]): AccuracyArgs {
   for (const m of methods) if (!METHODS.includes(m)) throw new RangeError(`--methods: expected a list of ${METHODS.join(', ')}, got '${methodsValue}'`);
 
   const out = values.get('--out') ?? 'bench-results';
-  const flags: TrainFlags = { out: `${out}/runs` };
+  // Every training image trains, as in the paper's protocol (msflow train holds 20 % out for its threshold).
+  const flags: TrainFlags = { out: `${out}/runs`, valSplit: 0 };
   for (const [flag, key] of Object.entries(TRAIN_FLAGS)) {
     const v = values.get(flag);
     if (v !== undefined) (flags as Record<string, unknown>)[key] = v;

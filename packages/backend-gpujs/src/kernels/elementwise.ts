@@ -1,6 +1,6 @@
-import { broadcastShapes, type BinaryKernel, type UnaryKernel } from '@msflow/core';
-import { kernelSource, offset, stridesOf, unravel } from '../codegen.js';
-import type { GpuOp } from './types.js';
+import { BINARY_KERNELS, UNARY_KERNELS, broadcastShapes, broadcastStrides, kernelFamily, sizeOf, type BinaryKernel, type UnaryKernel } from '@msflow/core';
+import { kernelSource, offset, unravel } from './codegen.js';
+import type { GpuOp, GpuOpTable } from './types.js';
 
 /**
  * Unary bodies over `v`. Tanh, Sigmoid and Softplus are written in forms that cannot overflow
@@ -37,7 +37,7 @@ const unarySource = ({ op }: { op: UnaryKernel }) =>
   kernelSource(['x'], ['const v = x[this.thread.x];', ...UNARY[op]]);
 
 /** Kernel for one unary op (output size is part of the cache key, the source is not). */
-export const unary = (op: UnaryKernel): GpuOp<UnaryKernel> => ({ inputs, runner }) =>
+const unary = (op: UnaryKernel): GpuOp<UnaryKernel> => ({ inputs, runner }) =>
   runner.run(op, { op }, unarySource, inputs[0].size, inputs);
 
 /** Broadcast geometry after merging neighbouring axes that broadcast alike. */
@@ -47,13 +47,6 @@ interface BroadcastSpec {
   /** Strides of a and b over `out` (0 where the operand broadcasts). */
   sa: number[];
   sb: number[];
-}
-
-/** Strides of `shape` right-aligned against `out`, 0 on broadcast axes. */
-function broadcastStrides(shape: readonly number[], out: readonly number[]): number[] {
-  const padded = [...new Array<number>(out.length - shape.length).fill(1), ...shape];
-  const s = stridesOf(padded);
-  return padded.map((d, i) => (d === 1 && out[i] !== 1 ? 0 : s[i]));
 }
 
 /** Merges axis i into i-1 when both operands are contiguous across them. */
@@ -83,9 +76,12 @@ function binarySource({ op, out, sa, sb }: BroadcastSpec): string {
 }
 
 /** Kernel for one binary op with NumPy broadcasting. */
-export const binary = (op: BinaryKernel): GpuOp<BinaryKernel> => ({ inputs, shapes, outShape, runner }) => {
+const binary = (op: BinaryKernel): GpuOp<BinaryKernel> => ({ inputs, shapes, outShape, runner }) => {
   const out = broadcastShapes(shapes[0], shapes[1], op);
   const spec: BroadcastSpec = { op, out: [...out], sa: broadcastStrides(shapes[0], out), sb: broadcastStrides(shapes[1], out) };
   mergeAxes(spec.out, spec.sa, spec.sb);
-  return runner.run(op, spec, binarySource, outShape.reduce((p, d) => p * d, 1), inputs);
+  return runner.run(op, spec, binarySource, sizeOf(outShape), inputs);
 };
+
+/** The unary and binary kernels. */
+export const elementwiseOps: Pick<GpuOpTable, UnaryKernel | BinaryKernel> = { ...kernelFamily(UNARY_KERNELS, unary), ...kernelFamily(BINARY_KERNELS, binary) };

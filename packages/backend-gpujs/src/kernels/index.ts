@@ -1,19 +1,18 @@
-import { BINARY_KERNELS, REDUCE_KERNELS, UNARY_KERNELS } from '@msflow/core';
-import { conv2D, conv2DBackpropFilter, conv2DBackpropInput } from './conv.js';
-import { binary, unary } from './elementwise.js';
-import { concat, gather, pad, reshape, scatterAdd, slice, transpose } from './layout.js';
-import { matMul } from './matmul.js';
-import { layerNorm } from './norm.js';
-import { avgPool, avgPoolGrad, maxPool } from './pool.js';
-import { reduce } from './reduce.js';
-import { resizeBilinear, resizeBilinearGrad } from './resize.js';
-import { topKMean } from './topk.js';
+import { joinKernels } from '@msflow/core';
+import type { Storage } from '../runtime/storage.js';
+import type { Runner } from '../runtime/runner.js';
+import { convOps } from './conv.js';
+import { elementwiseOps } from './elementwise.js';
+import { layoutOps } from './layout.js';
+import { matmulOps } from './matmul.js';
+import { normOps } from './norm.js';
+import { poolOps } from './pool.js';
+import { reduceOps } from './reduce.js';
+import { resizeOps } from './resize.js';
+import { topkOps } from './topk.js';
 import type { GpuOpTable } from './types.js';
 
 export type { GpuKernelArgs, GpuOp, GpuOpTable } from './types.js';
-
-const table = <L extends readonly string[], V>(names: L, make: (name: L[number]) => V) =>
-  Object.fromEntries(names.map((k) => [k, make(k)])) as { [K in L[number]]: V };
 
 /**
  * Every declared kernel as generated gpu.js kernels (see {@link GpujsBackend} for the wrapper
@@ -22,31 +21,9 @@ const table = <L extends readonly string[], V>(names: L, make: (name: L[number])
  * @example
  * ```ts
  * const ops = gpujsOps();
- * const y = ops.Relu({ inputs: [x], shapes: [[3]], attrs: {}, outShape: [3], runner });
+ * const y = ops.Relu({ inputs: [x], shapes: [[3]], attrs: {}, outShape: [3], runner }); // x: a Storage
  * ```
  */
 export function gpujsOps(): GpuOpTable {
-  return {
-    ...table(UNARY_KERNELS, unary),
-    ...table(BINARY_KERNELS, binary),
-    ...table(REDUCE_KERNELS, reduce),
-    MatMul: matMul,
-    Conv2D: conv2D,
-    Conv2DBackpropInput: conv2DBackpropInput,
-    Conv2DBackpropFilter: conv2DBackpropFilter,
-    AvgPool: avgPool,
-    AvgPoolGrad: avgPoolGrad,
-    MaxPool: maxPool,
-    ResizeBilinear: resizeBilinear,
-    ResizeBilinearGrad: resizeBilinearGrad,
-    LayerNorm: layerNorm,
-    Transpose: transpose,
-    Reshape: reshape,
-    Concat: concat,
-    Slice: slice,
-    Pad: pad,
-    Gather: gather,
-    ScatterAdd: scatterAdd,
-    TopKMean: topKMean,
-  };
+  return joinKernels<Storage, { readonly runner: Runner }>('gpujs', elementwiseOps, reduceOps, matmulOps, convOps, poolOps, resizeOps, normOps, layoutOps, topkOps);
 }

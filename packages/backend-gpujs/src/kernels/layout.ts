@@ -1,5 +1,6 @@
-import { kernelSource, lit, offset, sizeOf, stridesOf, unravel } from '../codegen.js';
-import type { GpuOp } from './types.js';
+import { aroundAxis, sizeOf, stridesOf } from '@msflow/core';
+import { kernelSource, lit, offset, unravel } from './codegen.js';
+import type { GpuOp, GpuOpTable } from './types.js';
 
 /** Output dims and, per output axis, the stride of the input element it reads. */
 interface CopySpec {
@@ -14,19 +15,19 @@ function copySource({ out, strides, base }: CopySpec): string {
   return kernelSource(['x'], ['const i = this.thread.x;', ...u.lines, `return x[${offset(u.coords, strides, base ? String(base) : '')}];`]);
 }
 
-export const transpose: GpuOp<'Transpose'> = ({ inputs, shapes, attrs, outShape, runner }) => {
+const transpose: GpuOp<'Transpose'> = ({ inputs, shapes, attrs, outShape, runner }) => {
   const s = stridesOf(shapes[0]);
   return runner.run('Transpose', { out: [...outShape], strides: attrs.perm.map((p) => s[p]), base: 0 }, copySource, sizeOf(outShape), inputs);
 };
 
-export const slice: GpuOp<'Slice'> = ({ inputs, shapes, attrs, outShape, runner }) => {
+const slice: GpuOp<'Slice'> = ({ inputs, shapes, attrs, outShape, runner }) => {
   const s = stridesOf(shapes[0]);
   const base = attrs.begin.reduce((acc, b, i) => acc + b * s[i], 0);
   return runner.run('Slice', { out: [...outShape], strides: s, base }, copySource, sizeOf(outShape), inputs);
 };
 
 /** No arithmetic and no copy: the new tensor shares the input's storage (reference-counted). */
-export const reshape: GpuOp<'Reshape'> = ({ inputs }) => inputs[0].retain();
+const reshape: GpuOp<'Reshape'> = ({ inputs }) => inputs[0].view();
 
 interface PadSpec {
   x: number[];
@@ -49,15 +50,10 @@ function padSource({ x, out, before, value }: PadSpec): string {
   ]);
 }
 
-export const pad: GpuOp<'Pad'> = ({ inputs, shapes, attrs, outShape, runner }) => {
+const pad: GpuOp<'Pad'> = ({ inputs, shapes, attrs, outShape, runner }) => {
   const spec: PadSpec = { x: [...shapes[0]], out: [...outShape], before: attrs.pads.map((p) => p[0]), value: attrs.value };
   return runner.run('Pad', spec, padSource, sizeOf(outShape), inputs);
 };
-
-/** A tensor viewed as [outer, axis, inner] around one axis. */
-function around(shape: readonly number[], axis: number): [number, number, number] {
-  return [sizeOf(shape.slice(0, axis)), shape[axis], sizeOf(shape.slice(axis + 1))];
-}
 
 interface ConcatSpec {
   outer: number;
@@ -83,11 +79,11 @@ function concatSource({ outer, inner, parts }: ConcatSpec): string {
   return kernelSource(parts.map((_, k) => `x${k}`), lines);
 }
 
-export const concat: GpuOp<'Concat'> = ({ inputs, shapes, attrs, outShape, runner }) => {
+const concat: GpuOp<'Concat'> = ({ inputs, shapes, attrs, outShape, runner }) => {
   // Empty parts contribute nothing; leaving them out keeps gpu.js away from empty arguments.
   const used = shapes.map((s, k) => k).filter((k) => shapes[k][attrs.axis] > 0);
   if (used.length === 0) return runner.run('Concat', null, () => '', 0, []);
-  const [outer, , inner] = around(outShape, attrs.axis);
+  const [outer, , inner] = aroundAxis(outShape, attrs.axis);
   const spec: ConcatSpec = { outer, inner, parts: used.map((k) => shapes[k][attrs.axis]) };
   return runner.run('Concat', spec, concatSource, sizeOf(outShape), used.map((k) => inputs[k]));
 };
@@ -129,14 +125,17 @@ function scatterAddSource({ outer, inner, count, size }: GatherSpec): string {
   ]);
 }
 
-export const gather: GpuOp<'Gather'> = ({ inputs, shapes, attrs, outShape, runner }) => {
-  const [outer, axisLen, inner] = around(shapes[0], attrs.axis);
+const gather: GpuOp<'Gather'> = ({ inputs, shapes, attrs, outShape, runner }) => {
+  const [outer, axisLen, inner] = aroundAxis(shapes[0], attrs.axis);
   const spec: GatherSpec = { outer, axisLen, inner, count: attrs.indices.length, size: attrs.indices.length };
   return runner.run('Gather', spec, gatherSource, sizeOf(outShape), [inputs[0], Float32Array.from(attrs.indices)]);
 };
 
-export const scatterAdd: GpuOp<'ScatterAdd'> = ({ inputs, shapes, attrs, outShape, runner }) => {
-  const [outer, count, inner] = around(shapes[0], attrs.axis);
+const scatterAdd: GpuOp<'ScatterAdd'> = ({ inputs, shapes, attrs, outShape, runner }) => {
+  const [outer, count, inner] = aroundAxis(shapes[0], attrs.axis);
   const spec: GatherSpec = { outer, axisLen: count, inner, count, size: attrs.size };
   return runner.run('ScatterAdd', spec, scatterAddSource, sizeOf(outShape), [inputs[0], Float32Array.from(attrs.indices)]);
 };
+
+/** The layout kernels. */
+export const layoutOps: Pick<GpuOpTable, 'Transpose' | 'Reshape' | 'Concat' | 'Slice' | 'Pad' | 'Gather' | 'ScatterAdd'> = { Transpose: transpose, Reshape: reshape, Concat: concat, Slice: slice, Pad: pad, Gather: gather, ScatterAdd: scatterAdd };

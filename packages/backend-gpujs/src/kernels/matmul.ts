@@ -1,5 +1,5 @@
-import { kernelSource, lit } from '../codegen.js';
-import type { GpuOp } from './types.js';
+import { kernelSource, threadCoords } from './codegen.js';
+import type { GpuOp, GpuOpTable } from './types.js';
 
 interface MatMulSpec {
   m: number;
@@ -16,9 +16,7 @@ interface MatMulSpec {
  */
 function matMulSource({ m, k, n, transposeA, transposeB }: MatMulSpec): string {
   return kernelSource(['a', 'b'], [
-    'const i = this.thread.x;',
-    `const row = Math.floor((i + 0.5) / ${lit(n)});`,
-    `const col = i - row * ${n};`,
+    ...threadCoords([m, n], ['row', 'col']),
     `let ai = ${transposeA ? 'row' : `row * ${k}`};`,
     `let bi = ${transposeB ? `col * ${k}` : 'col'};`,
     'let acc = 0.0;',
@@ -31,9 +29,12 @@ function matMulSource({ m, k, n, transposeA, transposeB }: MatMulSpec): string {
   ]);
 }
 
-export const matMul: GpuOp<'MatMul'> = ({ inputs, shapes, attrs, outShape, runner }) => {
+const matMul: GpuOp<'MatMul'> = ({ inputs, shapes, attrs, outShape, runner }) => {
   const [m, n] = outShape;
   const k = attrs.transposeA ? shapes[0][0] : shapes[0][1];
   const spec: MatMulSpec = { m, k, n, transposeA: attrs.transposeA, transposeB: attrs.transposeB };
   return runner.run('MatMul', spec, matMulSource, m * n, inputs);
 };
+
+/** The matrix product. */
+export const matmulOps: Pick<GpuOpTable, 'MatMul'> = { MatMul: matMul };

@@ -1,6 +1,6 @@
-import type { ReduceKernel } from '@msflow/core';
-import { kernelSource, lit, offset, sizeOf, stridesOf, unravel } from '../codegen.js';
-import type { GpuOp } from './types.js';
+import { REDUCE_KERNELS, kernelFamily, sizeOf, stridesOf, type ReduceKernel } from '@msflow/core';
+import { kernelSource, lit, offset, unravel } from './codegen.js';
+import type { GpuOp, GpuOpTable } from './types.js';
 
 interface ReduceSpec {
   op: ReduceKernel;
@@ -36,7 +36,7 @@ function reduceSource({ op, kept, keptStrides, red, redStrides }: ReduceSpec): s
 }
 
 /** Sum, Mean or Max over sorted axes. */
-export const reduce = (op: ReduceKernel): GpuOp<ReduceKernel> => ({ inputs, shapes, attrs, outShape, runner }) => {
+const reduce = (op: ReduceKernel): GpuOp<ReduceKernel> => ({ inputs, shapes, attrs, outShape, runner }) => {
   const x = shapes[0];
   const strides = stridesOf(x);
   const axes = new Set(attrs.axes);
@@ -52,3 +52,6 @@ export const reduce = (op: ReduceKernel): GpuOp<ReduceKernel> => ({ inputs, shap
   };
   return runner.run(op, spec, reduceSource, sizeOf(outShape), inputs);
 };
+
+/** Sum, Mean and Max. */
+export const reduceOps: Pick<GpuOpTable, ReduceKernel> = kernelFamily(REDUCE_KERNELS, reduce);

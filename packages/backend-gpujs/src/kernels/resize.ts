@@ -1,46 +1,31 @@
-import { kernelSource, lit, unravel } from '../codegen.js';
-import type { GpuOp } from './types.js';
+import { bilinearTaps, interpolationMatrix, sizeOf } from '@msflow/core';
+import { kernelSource, threadCoords } from './codegen.js';
+import type { GpuOp, GpuOpTable } from './types.js';
 
+/**
+ * Bilinear resize and its adjoint. The interpolation weights are core's (PyTorch's rule),
+ * computed on the host and passed as a table argument, so this file states no coordinate rule.
+ */
 interface ResizeSpec {
   /** NHWC input and output. */
   x: number[];
   y: number[];
-  alignCorners: boolean;
 }
 
-const size = (d: readonly number[]) => d.reduce((p, q) => p * q, 1);
-
-/**
- * Statements computing PyTorch's source taps of output coordinate `d` along one axis
- * (`${p}0`, `${p}1` and the weight `${p}f` of the second): with alignCorners
- * src = d·(in-1)/(out-1), else src = max((d+0.5)·in/out - 0.5, 0).
- */
-function taps(d: string, inSize: number, outSize: number, alignCorners: boolean, p: string): string[] {
-  const src = alignCorners
-    ? outSize > 1
-      ? `${d} * ${lit((inSize - 1) / (outSize - 1))}`
-      : '0.0'
-    : `Math.max((${d} + 0.5) * ${lit(inSize / outSize)} - 0.5, 0.0)`;
-  return [
-    `const ${p}s = ${src};`,
-    `const ${p}0 = Math.min(Math.floor(${p}s), ${inSize - 1});`,
-    `const ${p}1 = Math.min(${p}0 + 1, ${inSize - 1});`,
-    `const ${p}f = ${p}s - ${p}0;`,
-  ];
+/** Forward table: [i0, i1, frac] per output row, then per output column. */
+function tapTable(h: number, w: number, oh: number, ow: number, alignCorners: boolean): Float32Array {
+  return Float32Array.from([...bilinearTaps(h, oh, alignCorners), ...bilinearTaps(w, ow, alignCorners)].flatMap((t) => [t.i0, t.i1, t.frac]));
 }
 
-/** Forward: four taps per output pixel. */
-function resizeSource({ x: [, h, w, c], y, alignCorners }: ResizeSpec): string {
-  const [, oh, ow] = y;
-  const u = unravel('i', y, 'o');
+/** Forward: four taps per output pixel, read from the table. */
+function resizeSource({ x: [, h, w, c], y }: ResizeSpec): string {
+  const oh = y[1];
   const at = (row: string, col: string) => `x[((b * ${h} + ${row}) * ${w} + ${col}) * ${c} + ch]`;
-  return kernelSource(['x'], [
-    'const i = this.thread.x;',
-    ...u.lines,
-    `const b = ${u.coords[0]};`,
-    `const ch = ${u.coords[3]};`,
-    ...taps(u.coords[1], h, oh, alignCorners, 'y'),
-    ...taps(u.coords[2], w, ow, alignCorners, 'x'),
+  return kernelSource(['x', 'tab'], [
+    ...threadCoords(y, ['b', 'oy', 'ox', 'ch']),
+    'const y0 = tab[oy * 3]; const y1 = tab[oy * 3 + 1]; const yf = tab[oy * 3 + 2];',
+    `const tx = (${oh} + ox) * 3;`,
+    'const x0 = tab[tx]; const x1 = tab[tx + 1]; const xf = tab[tx + 2];',
     `const top = ${at('y0', 'x0')} * (1.0 - xf) + ${at('y0', 'x1')} * xf;`,
     `const bottom = ${at('y1', 'x0')} * (1.0 - xf) + ${at('y1', 'x1')} * xf;`,
     'return top * (1.0 - yf) + bottom * yf;',
@@ -48,30 +33,20 @@ function resizeSource({ x: [, h, w, c], y, alignCorners }: ResizeSpec): string {
 }
 
 /**
- * Gradient, gather form: each input cell (iy, ix) sums wy(oy)·wx(ox)·dy over the output pixels
- * whose taps reach it. Rows whose weight is 0 skip the inner loop, so the cost per cell is
- * oh + (rows reaching it)·ow, not oh·ow.
+ * Gradient, gather form over the interpolation matrices Rh [oh, h] and Rw [ow, w] (one table):
+ * each input cell sums Rh[oy, iy]·Rw[ox, ix]·dy over the outputs. Rows whose weight is 0 skip
+ * the inner loop, so the cost per cell is oh + (rows reaching it)·ow, not oh·ow.
  */
-function resizeGradSource({ x, y: [, oh, ow], alignCorners }: ResizeSpec): string {
+function resizeGradSource({ x, y: [, oh, ow] }: ResizeSpec): string {
   const [, h, w, c] = x;
-  const u = unravel('i', x, 'g');
-  const weight = (p: string, cell: string) => `(${p}0 == ${cell} ? 1.0 - ${p}f : 0.0) + (${p}1 == ${cell} ? ${p}f : 0.0)`;
-  return kernelSource(['dy'], [
-    'const i = this.thread.x;',
-    ...u.lines,
-    `const b = ${u.coords[0]};`,
-    `const iy = ${u.coords[1]};`,
-    `const ix = ${u.coords[2]};`,
-    `const ch = ${u.coords[3]};`,
+  return kernelSource(['dy', 'tab'], [
+    ...threadCoords(x, ['b', 'iy', 'ix', 'ch']),
     'let acc = 0.0;',
     `for (let oy = 0; oy < ${oh}; oy++) {`,
-    ...taps('oy', h, oh, alignCorners, 'y').map((l) => `  ${l}`),
-    `  const wy = ${weight('y', 'iy')};`,
+    `  const wy = tab[oy * ${h} + iy];`,
     '  if (wy != 0.0) {',
     `    for (let ox = 0; ox < ${ow}; ox++) {`,
-    ...taps('ox', w, ow, alignCorners, 'x').map((l) => `      ${l}`),
-    `      const wx = ${weight('x', 'ix')};`,
-    `      acc += wy * wx * dy[((b * ${oh} + oy) * ${ow} + ox) * ${c} + ch];`,
+    `      acc += wy * tab[${oh * h} + ox * ${w} + ix] * dy[((b * ${oh} + oy) * ${ow} + ox) * ${c} + ch];`,
     '    }',
     '  }',
     '}',
@@ -79,8 +54,17 @@ function resizeGradSource({ x, y: [, oh, ow], alignCorners }: ResizeSpec): strin
   ]);
 }
 
-export const resizeBilinear: GpuOp<'ResizeBilinear'> = ({ inputs, shapes, attrs, outShape, runner }) =>
-  runner.run('ResizeBilinear', { x: [...shapes[0]], y: [...outShape], alignCorners: attrs.alignCorners }, resizeSource, size(outShape), inputs);
+const resizeBilinear: GpuOp<'ResizeBilinear'> = ({ inputs, shapes, attrs, outShape, runner }) => {
+  const [[, h, w], [, oh, ow]] = [shapes[0], outShape];
+  const table = tapTable(h, w, oh, ow, attrs.alignCorners);
+  return runner.run('ResizeBilinear', { x: [...shapes[0]], y: [...outShape] }, resizeSource, sizeOf(outShape), [inputs[0], table]);
+};
 
-export const resizeBilinearGrad: GpuOp<'ResizeBilinearGrad'> = ({ inputs, shapes, attrs, outShape, runner }) =>
-  runner.run('ResizeBilinearGrad', { x: [...outShape], y: [...shapes[0]], alignCorners: attrs.alignCorners }, resizeGradSource, size(outShape), inputs);
+const resizeBilinearGrad: GpuOp<'ResizeBilinearGrad'> = ({ inputs, shapes, attrs, outShape, runner }) => {
+  const [[, oh, ow], [, h, w]] = [shapes[0], outShape];
+  const table = Float32Array.from([...interpolationMatrix(h, oh, attrs.alignCorners), ...interpolationMatrix(w, ow, attrs.alignCorners)]);
+  return runner.run('ResizeBilinearGrad', { x: [...outShape], y: [...shapes[0]] }, resizeGradSource, sizeOf(outShape), [inputs[0], table]);
+};
+
+/** Bilinear resize and its adjoint. */
+export const resizeOps: Pick<GpuOpTable, 'ResizeBilinear' | 'ResizeBilinearGrad'> = { ResizeBilinear: resizeBilinear, ResizeBilinearGrad: resizeBilinearGrad };

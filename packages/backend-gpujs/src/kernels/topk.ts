@@ -1,5 +1,7 @@
-import { kernelSource, lit, sizeOf } from '../codegen.js';
-import type { GpuOp } from './types.js';
+import { sizeOf } from '@msflow/core';
+import { releasing } from '../runtime/storage.js';
+import { kernelSource, lit, threadCoords } from './codegen.js';
+import type { GpuOp, GpuOpTable } from './types.js';
 
 interface TopKSpec {
   rows: number;
@@ -12,11 +14,9 @@ interface TopKSpec {
  * rank < k keep their value, the others become 0. Selection without sorting, one thread per
  * element, so it maps onto gpu.js's one-output-per-thread model.
  */
-function selectSource({ n, k }: TopKSpec): string {
+function selectSource({ rows, n, k }: TopKSpec): string {
   return kernelSource(['x'], [
-    'const i = this.thread.x;',
-    `const row = Math.floor((i + 0.5) / ${lit(n)});`,
-    `const j = i - row * ${n};`,
+    ...threadCoords([rows, n], ['row', 'j']),
     `const base = row * ${n};`,
     'const v = x[i];',
     'let rank = 0;',
@@ -38,13 +38,12 @@ function meanSource({ n, k }: TopKSpec): string {
   ]);
 }
 
-export const topKMean: GpuOp<'TopKMean'> = ({ inputs, shapes, attrs, outShape, runner }) => {
+const topKMean: GpuOp<'TopKMean'> = ({ inputs, shapes, attrs, outShape, runner }) => {
   const x = shapes[0];
   const spec: TopKSpec = { rows: sizeOf(outShape), n: x[x.length - 1], k: attrs.k };
   const selected = runner.run('TopKSelect', spec, selectSource, inputs[0].size, inputs);
-  try {
-    return runner.run('TopKMean', spec, meanSource, spec.rows, [selected]);
-  } finally {
-    selected.release();
-  }
+  return releasing(selected, (s) => runner.run('TopKMean', spec, meanSource, spec.rows, [s]));
 };
+
+/** The image score reduction. */
+export const topkOps: Pick<GpuOpTable, 'TopKMean'> = { TopKMean: topKMean };

@@ -1,26 +1,16 @@
-import type { KernelAttrsMap, KernelName } from '@msflow/core';
-import type { Runner } from '../gpu/runner.js';
-import type { Storage } from '../gpu/storage.js';
+import type { BackendKernel, BackendKernels, KernelCall, KernelName } from '@msflow/core';
+import type { Runner } from '../runtime/runner.js';
+import type { Storage } from '../runtime/storage.js';
 
-/** What one kernel implementation receives. */
-export interface GpuKernelArgs<K extends KernelName> {
-  /** Input storages in `KERNEL_INPUTS` order. */
-  readonly inputs: readonly Storage[];
-  /** Their shapes (validated by core). */
-  readonly shapes: readonly (readonly number[])[];
-  readonly attrs: KernelAttrsMap[K];
-  /** Output shape (computed and checked by core). */
-  readonly outShape: readonly number[];
-  /** Compiles and runs generated gpu.js kernels. */
-  readonly runner: Runner;
-}
+/** What one gpu.js kernel receives: core's kernel call on storages, plus the runner. */
+export type GpuKernelArgs<K extends KernelName> = KernelCall<K, Storage, { readonly runner: Runner }>;
 
 /**
- * One core kernel on gpu.js: it generates kernel sources for the shapes and attributes at hand
- * and runs them through the runner (which caches the compiled kernels). May return a storage it
- * was given only after `retain()` (Reshape).
+ * One core kernel on gpu.js (core's one kernel signature, with the runner): it generates kernel
+ * sources for the shapes and attributes at hand and runs them through the runner (which caches
+ * the compiled kernels). A reshape returns a new view of its input's storage.
  */
-export type GpuOp<K extends KernelName> = (args: GpuKernelArgs<K>) => Storage;
+export type GpuOp<K extends KernelName> = BackendKernel<K, Storage, { readonly runner: Runner }>;
 
 /** Every declared kernel; a missing entry is a compile error. */
-export type GpuOpTable = { [K in KernelName]: GpuOp<K> };
+export type GpuOpTable = BackendKernels<Storage, { readonly runner: Runner }>;

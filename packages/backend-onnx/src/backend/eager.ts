@@ -1,4 +1,4 @@
-import type { KernelArgs, KernelName } from '@msflow/core';
+import type { KernelAttrsMap, KernelCall, KernelName } from '@msflow/core';
 import { GraphBuilder } from '../graph/builder.js';
 import { serializeModel } from '../graph/serialize.js';
 import { LOWERINGS } from '../lower/index.js';
@@ -17,7 +17,7 @@ import { ConcreteData } from './data.js';
 export function kernelModel<K extends KernelName>(
   kernel: K,
   shapes: readonly (readonly number[])[],
-  attrs: KernelArgs<K>['attrs'],
+  attrs: KernelAttrsMap[K],
   outShape: readonly number[],
 ): Uint8Array {
   const g = new GraphBuilder(kernel);
@@ -50,13 +50,13 @@ export class EagerRunner {
   ) {}
 
   /** Starts the kernel; the result resolves when onnxruntime has computed it. */
-  run<K extends KernelName>(kernel: K, inputs: readonly ConcreteData[], args: KernelArgs<K>): ConcreteData {
-    const shapes = args.inputs.map((t) => t.shape);
-    const entry = this.entry(kernel, shapes, args);
+  run<K extends KernelName>(kernel: K, call: KernelCall<K, ConcreteData>): ConcreteData {
+    const { shapes } = call;
+    const entry = this.entry(kernel, call);
     entry.busy++;
     const value = (async () => {
       try {
-        const [s, values] = await Promise.all([entry.session, Promise.all(inputs.map((d) => d.get()))]);
+        const [s, values] = await Promise.all([entry.session, Promise.all(call.inputs.map((d) => d.get()))]);
         const [y] = await runSession(s, values.map((data, i) => ({ data, shape: shapes[i] })));
         return y.data;
       } finally {
@@ -64,15 +64,15 @@ export class EagerRunner {
         if (entry.evicted && entry.busy === 0) release(entry);
       }
     })();
-    return new ConcreteData(args.outShape, value);
+    return new ConcreteData(call.outShape, value);
   }
 
-  private entry<K extends KernelName>(kernel: K, shapes: readonly (readonly number[])[], args: KernelArgs<K>): Entry {
-    const key = `${kernel}|${shapes.map((s) => s.join('x')).join(';')}|${JSON.stringify(args.attrs)}`;
+  private entry<K extends KernelName>(kernel: K, { shapes, attrs, outShape }: KernelCall<K, ConcreteData>): Entry {
+    const key = `${kernel}|${shapes.map((s) => s.join('x')).join(';')}|${JSON.stringify(attrs)}`;
     let e = this.entries.get(key);
     if (e) this.entries.delete(key); // re-inserted below: most recently used last
     else {
-      const session = createSession(kernelModel(kernel, shapes, args.attrs, args.outShape), this.options);
+      const session = createSession(kernelModel(kernel, shapes, attrs, outShape), this.options);
       session.catch(() => undefined);
       e = { session, busy: 0, evicted: false };
       this.sessionsCreated++;

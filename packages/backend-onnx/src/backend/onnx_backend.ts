@@ -1,12 +1,13 @@
 import {
   KERNEL_NAMES,
-  type Backend,
+  KernelBackend,
+  kernelFamily,
   type BackendInfo,
+  type BackendKernel,
   type DataId,
   type FloatArray,
   type KernelArgs,
   type KernelName,
-  type KernelTable,
 } from '@msflow/core';
 import type { TraceRecorder } from '../trace/recorder.js';
 import type { OnnxSessionOptions } from '../runtime/session.js';
@@ -38,31 +39,24 @@ export interface OnnxBackendOptions {
  * console.log(await y.data(), onnx.sessionsCreated); // [1, 2.718...], 1
  * ```
  */
-export class OnnxBackend implements Backend {
-  readonly name: string;
-  readonly kernels: KernelTable;
+export class OnnxBackend extends KernelBackend<ConcreteData> {
   private readonly runner: EagerRunner;
-  private readonly live = new Set<ConcreteData>();
   private recorder: TraceRecorder | null = null;
 
   constructor(options: OnnxBackendOptions = {}) {
-    this.name = options.name ?? 'onnx';
-    this.runner = new EagerRunner({ intraOpNumThreads: 1, graphOptimizationLevel: 'basic', ...options.session }, options.maxSessions);
-    this.kernels = Object.fromEntries(KERNEL_NAMES.map((k) => [k, (args: KernelArgs<KernelName>) => this.dispatch(k, args)])) as KernelTable;
+    const runner = new EagerRunner({ intraOpNumThreads: 1, graphOptimizationLevel: 'basic', ...options.session }, options.maxSessions);
+    super(options.name ?? 'onnx', kernelFamily(KERNEL_NAMES, (k): BackendKernel<KernelName, ConcreteData> => (call) => runner.run(k, call)));
+    this.runner = runner;
   }
 
-  private dispatch<K extends KernelName>(kernel: K, args: KernelArgs<K>): DataId {
-    if (this.recorder) return this.recorder.record(kernel, args);
-    const inputs = args.inputs.map((t) => {
-      if (t.dataId instanceof ConcreteData) return t.dataId;
-      throw new Error(`${kernel}: a traced (symbolic) tensor was used outside its trace`);
-    });
-    return this.track(this.runner.run(kernel, inputs, args));
+  /** Inside a trace a kernel call only records nodes: its output is symbolic and not tracked. */
+  protected override runKernel<K extends KernelName>(name: K, kernel: BackendKernel<K, ConcreteData>, args: KernelArgs<K>): DataId {
+    return this.recorder ? this.recorder.record(name, args) : super.runKernel(name, kernel, args);
   }
 
-  private track(d: ConcreteData): ConcreteData {
-    this.live.add(d);
-    return d;
+  protected override value(dataId: DataId): ConcreteData {
+    if (dataId instanceof SymbolicValue) throw new Error('onnx backend: a traced (symbolic) tensor has no value outside its trace; run the compiled function instead');
+    return super.value(dataId);
   }
 
   /** Whether kernels are being recorded into a trace right now. */
@@ -81,18 +75,19 @@ export class OnnxBackend implements Backend {
     this.recorder = null;
   }
 
-  write(values: FloatArray, shape: readonly number[]): DataId {
-    return this.track(new ConcreteData([...shape], Float32Array.from(values)));
+  protected upload(values: FloatArray, shape: readonly number[]): ConcreteData {
+    return new ConcreteData([...shape], Float32Array.from(values));
   }
 
-  async read(dataId: DataId): Promise<FloatArray> {
-    if (dataId instanceof SymbolicValue) throw new Error('onnx backend: a traced tensor has no value; run the compiled function instead');
-    if (!(dataId instanceof ConcreteData)) throw new Error('onnx backend: unknown tensor storage');
-    return Float32Array.from(await dataId.get());
+  protected async download(d: ConcreteData): Promise<FloatArray> {
+    return Float32Array.from(await d.get());
   }
 
-  disposeData(dataId: DataId): void {
-    if (dataId instanceof ConcreteData) this.live.delete(dataId);
+  /** Values are garbage-collected; a pending kernel finishes on its own. */
+  protected free(): void {}
+
+  protected shapeOf(d: ConcreteData): readonly number[] {
+    return d.shape;
   }
 
   info(): BackendInfo {
@@ -104,19 +99,13 @@ export class OnnxBackend implements Backend {
     };
   }
 
-  memory(): { bytes: number; buffers: number } {
-    let bytes = 0;
-    for (const d of this.live) bytes += 4 * d.shape.reduce((p, q) => p * q, 1);
-    return { bytes, buffers: this.live.size };
-  }
-
   /** Number of one-kernel sessions created so far (eager cache misses). */
   get sessionsCreated(): number {
     return this.runner.sessionsCreated;
   }
 
-  dispose(): void {
-    this.live.clear();
+  override dispose(): void {
+    super.dispose();
     void this.runner.dispose();
   }
 }

@@ -44,4 +44,3 @@ export const LOWERINGS: { readonly [K in KernelName]: Lowering<K> } = {
 };
 
 export type { Lowering, LowerArgs } from './types.js';
-export { interpolationMatrix } from './resize.js';

@@ -1,3 +1,4 @@
+import { axisToFront, inversePermutation } from '@msflow/core';
 import type { Lowering } from './types.js';
 import { transposeOp } from './types.js';
 
@@ -37,12 +38,10 @@ export const lowerGather: Lowering<'Gather'> = ({ g, inputs: [x], attrs: { axis,
  * the scattered axis.
  */
 export const lowerScatterAdd: Lowering<'ScatterAdd'> = ({ g, inputs: [x], shapes: [shape], attrs: { axis, indices, size } }) => {
-  const rank = shape.length;
-  const toFront = [axis, ...Array.from({ length: rank }, (_, i) => i).filter((i) => i !== axis)];
-  const back = toFront.map((_, i) => toFront.indexOf(i));
+  const toFront = axisToFront(shape.length, axis);
   const xt = axis === 0 ? x : transposeOp(g, x, toFront);
   const rest = g.op('Shape', [xt], { start: 1 });
   const zeros = g.op('ConstantOfShape', [g.op('Concat', [g.int64([size]), rest], { axis: 0 })]);
   const y = g.op('ScatterND', [zeros, g.int64(indices, [indices.length, 1]), xt], { reduction: 'add' });
-  return axis === 0 ? y : transposeOp(g, y, back);
+  return axis === 0 ? y : transposeOp(g, y, inversePermutation(toFront));
 };

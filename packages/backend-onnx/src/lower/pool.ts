@@ -1,4 +1,4 @@
-import type { PoolAttrs } from '@msflow/core';
+import { poolDivisor, windowSpan, type PoolAttrs } from '@msflow/core';
 import type { GraphBuilder } from '../graph/builder.js';
 import type { Lowering } from './types.js';
 import { TO_NCHW, TO_NHWC, onnxPads, transposeOp } from './types.js';
@@ -19,16 +19,10 @@ export const lowerMaxPool: Lowering<'MaxPool'> = ({ g, inputs: [x], attrs }) => 
 
 /** 1/divisor of every output cell [oh, ow] when padding is excluded from the count. */
 function inverseCounts(h: number, w: number, oh: number, ow: number, a: PoolAttrs): Float32Array {
-  const [kh, kw] = a.kernel;
-  const [sh, sw] = a.strides;
-  const [pt, , pl] = a.pads;
   const out = new Float32Array(oh * ow);
   for (let oy = 0; oy < oh; oy++) {
-    const rows = Math.min(oy * sh - pt + kh, h) - Math.max(oy * sh - pt, 0);
-    for (let ox = 0; ox < ow; ox++) {
-      const cols = Math.min(ox * sw - pl + kw, w) - Math.max(ox * sw - pl, 0);
-      out[oy * ow + ox] = 1 / (rows * cols);
-    }
+    const rows = windowSpan(oy, h, a.kernel[0], a.strides[0], a.pads[0]);
+    for (let ox = 0; ox < ow; ox++) out[oy * ow + ox] = 1 / poolDivisor(a.kernel, rows, windowSpan(ox, w, a.kernel[1], a.strides[1], a.pads[2]), false);
   }
   return out;
 }

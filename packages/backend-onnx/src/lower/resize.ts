@@ -1,3 +1,4 @@
+import { interpolationMatrix } from '@msflow/core';
 import type { Lowering } from './types.js';
 import { TO_NCHW, TO_NHWC, transposeOp } from './types.js';
 
@@ -15,30 +16,6 @@ export const lowerResizeBilinear: Lowering<'ResizeBilinear'> = ({ g, inputs: [x]
     mode: 'linear',
     coordinate_transformation_mode: attrs.alignCorners ? 'align_corners' : 'half_pixel',
   });
-
-/**
- * The [outSize, inSize] matrix of 1-D linear interpolation with PyTorch's source coordinates:
- * row d holds the weights output d gives each input cell.
- *
- * @example
- * ```ts
- * interpolationMatrix(2, 4, false); // rows [1,0], [0.75,0.25], [0.25,0.75], [0,1]
- * ```
- */
-export function interpolationMatrix(inSize: number, outSize: number, alignCorners: boolean): Float32Array {
-  const m = new Float64Array(outSize * inSize);
-  for (let d = 0; d < outSize; d++) {
-    const src = alignCorners
-      ? outSize > 1 ? (d * (inSize - 1)) / (outSize - 1) : 0
-      : Math.max(((d + 0.5) * inSize) / outSize - 0.5, 0);
-    const i0 = Math.min(Math.floor(src), inSize - 1);
-    const i1 = Math.min(i0 + 1, inSize - 1);
-    const frac = src - i0;
-    m[d * inSize + i0] += 1 - frac;
-    m[d * inSize + i1] += frac;
-  }
-  return Float32Array.from(m);
-}
 
 /**
  * ResizeBilinearGrad, the exact adjoint of the separable interpolation: dy (as NCHW) times the

@@ -1,19 +1,14 @@
-import type { KernelAttrsMap, KernelName } from '@msflow/core';
+import type { BackendKernel, KernelCall, KernelName } from '@msflow/core';
 import type { GraphBuilder } from '../graph/builder.js';
 
-/** What a lowering receives: the graph, its inputs' value names and shapes, attributes, output shape. */
-export interface LowerArgs<K extends KernelName> {
-  readonly g: GraphBuilder;
-  /** Value names of the present inputs, in `KERNEL_INPUTS` order (Concat: all parts). */
-  readonly inputs: readonly string[];
-  readonly shapes: readonly (readonly number[])[];
-  readonly attrs: KernelAttrsMap[K];
-  /** Output shape, computed and checked by core. */
-  readonly outShape: readonly number[];
-}
+/**
+ * What a lowering receives: core's kernel call on ONNX value names (the present inputs, in
+ * `KERNEL_INPUTS` order), plus the graph `g` the nodes go into.
+ */
+export type LowerArgs<K extends KernelName> = KernelCall<K, string, { readonly g: GraphBuilder }>;
 
-/** Emits the ONNX nodes of one kernel call and returns the name of its output value. */
-export type Lowering<K extends KernelName> = (args: LowerArgs<K>) => string;
+/** Emits the ONNX nodes of one kernel call and returns the name of its output value (core's one kernel signature). */
+export type Lowering<K extends KernelName> = BackendKernel<K, string, { readonly g: GraphBuilder }>;
 
 /** Perm taking NHWC to NCHW. */
 export const TO_NCHW = [0, 3, 1, 2];

@@ -15,9 +15,10 @@ export interface MSFlowExportOptions extends MSFlowInferenceOptions {
 /**
  * Exports MSFlow inference as a standalone ONNX model: input `image`, a normalised batch
  * [N, 3, H, W] (NCHW, float32, the backbone's normalisation already applied) at the model's
- * input size; outputs `anomaly_map` [N, H, W], `score` [N] and, with a threshold, `label` [N]
- * (1 where score > threshold). The batch size is symbolic. The threshold, map kind, input
- * size, top-k fraction and backbone are stored as metadata (`msflow.*`).
+ * input size; outputs `anomaly_map` [N, H, W], `score` [N], with a normalisation
+ * `normalized_score` [N], and with a threshold `label` [N] (1 where score > threshold). The
+ * batch size is symbolic. The threshold, map and score kinds, input size, top-k fraction and
+ * backbone are stored as metadata (`msflow.*`).
  *
  * @example
  * ```ts
@@ -29,8 +30,10 @@ export async function exportMSFlowOnnx(options: MSFlowExportOptions): Promise<Ex
   const [h, w] = model.config.inputSize;
   const layout = options.layout ?? 'nchw';
   const shape = layout === 'nchw' ? [-1, 3, h, w] : [-1, h, w, 3];
+  const scoreKind = options.score ?? 'paper';
   const metadata: Record<string, string> = {
     'msflow.map': options.map ?? 'add',
+    'msflow.score': scoreKind,
     'msflow.input': `image ${layout.toUpperCase()} [N,${shape.slice(1).join(',')}] float32, normalised (${JSON.stringify(backbone.preprocess)})`,
     'msflow.input_size': `${h}x${w}`,
     'msflow.top_k': String(model.config.topK),
@@ -40,7 +43,8 @@ export async function exportMSFlowOnnx(options: MSFlowExportOptions): Promise<Ex
   };
   const docString =
     'MSFlow anomaly detection (msflow-ts). anomaly_map: per-pixel anomaly at the input size; score: image score ' +
-    '(top-k mean of the multiplicative map)' +
+    (scoreKind === 'nll' ? '(top-k mean of the negative log-likelihood map)' : '(top-k mean of the multiplicative map)') +
+    (options.normalization ? '; normalized_score: score mapped to (0, 1), 0.5 at the threshold' : '') +
     (options.threshold !== undefined ? `; label: 1 if score > ${options.threshold}.` : '.');
   return exportOnnx(msflowInferenceFn(options), {
     inputs: [{ name: 'image', shape }],

@@ -1,4 +1,4 @@
-import { scoreLatents, step, sub, transpose, type Backbone, type MSFlowModel, type Tensor } from '@msflow/core';
+import { normalizeScores, scoreLatents, step, sub, transpose, type Backbone, type MSFlowModel, type ScoreNormalization, type Tensor } from '@msflow/core';
 
 /** Options of {@link msflowInferenceFn}. */
 export interface MSFlowInferenceOptions {
@@ -13,9 +13,17 @@ export interface MSFlowInferenceOptions {
   readonly threshold?: number;
   /**
    * Which MSFlow map becomes `anomaly_map`: `add` (the additive map, used for pixel AUROC;
-   * default) or `mul` (the multiplicative map the image score and PRO use).
+   * default), `mul` (the multiplicative map the paper's image score and PRO use) or `nll` (the
+   * negative log-likelihood map: one scale for every image, what a user looks at).
    */
-  readonly map?: 'add' | 'mul';
+  readonly map?: 'add' | 'mul' | 'nll';
+  /**
+   * Which image score becomes `score`: `paper` (top-k mean of the multiplicative map; default)
+   * or `nll` (top-k mean of the NLL map: never saturates, what a user thresholds).
+   */
+  readonly score?: 'paper' | 'nll';
+  /** With it, a `normalized_score` output: `score` mapped to (0, 1), 0.5 at its threshold. */
+  readonly normalization?: ScoreNormalization;
   /** Input layout: `nchw` (default, the usual export interface) or `nhwc` (core's layout). */
   readonly layout?: 'nchw' | 'nhwc';
 }
@@ -35,13 +43,15 @@ export interface MSFlowInferenceOptions {
  * ```
  */
 export function msflowInferenceFn(options: MSFlowInferenceOptions): (image: Tensor) => Record<string, Tensor> {
-  const { backbone, model, threshold, map = 'add', layout = 'nchw' } = options;
+  const { backbone, model, threshold, map = 'add', score: scoreKind = 'paper', normalization, layout = 'nchw' } = options;
   return (image) => {
     const x = layout === 'nchw' ? transpose(image, [0, 2, 3, 1]) : image;
     const { z } = model.forward(backbone.extract(x));
     const maps = scoreLatents(z, model.config.inputSize, model.config.topK, model.config.mapScales);
-    const out: Record<string, Tensor> = { anomaly_map: map === 'add' ? maps.add : maps.mul, score: maps.imageScores };
-    if (threshold !== undefined) out.label = step(sub(maps.imageScores, threshold));
+    const score = scoreKind === 'nll' ? maps.nllScores : maps.imageScores;
+    const out: Record<string, Tensor> = { anomaly_map: maps[map], score };
+    if (normalization) out.normalized_score = normalizeScores(score, normalization);
+    if (threshold !== undefined) out.label = step(sub(score, threshold));
     return out;
   };
 }

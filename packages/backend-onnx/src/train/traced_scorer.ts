@@ -14,7 +14,7 @@ export interface TracedScorerOptions {
 }
 
 /**
- * Test-time scoring of pooled features (flows, logp maps, add/mul maps, top-k image score) as
+ * Test-time scoring of pooled features (flows, logp maps, add/mul/NLL maps, both top-k image scores) as
  * one traced ONNX program whose parameters are graph inputs: the program is traced once and
  * follows the model as training changes its parameters (they are re-read only when the model's
  * tensors were replaced). Pass {@link TracedScorer.scorer} to core's `evaluate`.
@@ -46,8 +46,8 @@ export class TracedScorer {
     const specs = this.model.specs;
     const program = this.compiled(features.map((f) => f.shape.slice(1)));
     const out = await program.run([...features, ...params.map((data, i) => ({ data, shape: paramLayout(specs[i].shape).graphShape }))]);
-    const scores: BatchScores = { imageScores: out[2].data };
-    if (maps) Object.assign(scores, { add: out[0].data, mul: out[1].data });
+    const scores: BatchScores = { imageScores: out[2].data, nllScores: out[4].data };
+    if (maps) Object.assign(scores, { add: out[0].data, mul: out[1].data, nll: out[3].data });
     return scores;
   };
 
@@ -78,7 +78,7 @@ export class TracedScorer {
       (...xs) => {
         const params = xs.slice(L).map((t, i) => (layouts[i].toCore ? transpose(t, layouts[i].toCore!) : t));
         const maps = scoreLatents(model.forwardWith(xs.slice(0, L), params).z, model.config.inputSize, model.config.topK, model.config.mapScales);
-        return { add: maps.add, mul: maps.mul, score: maps.imageScores };
+        return { add: maps.add, mul: maps.mul, score: maps.imageScores, nll: maps.nll, nll_score: maps.nllScores };
       },
       {
         inputs: [...shapes.map((s, l) => ({ name: `y${l + 1}`, shape: [-1, ...s] })), ...layouts.map((l, i) => ({ name: `param${i}`, shape: l.graphShape }))],

@@ -166,8 +166,8 @@ export function convKernels(ctx: TfContext): Pick<TfKernelTable, 'Conv2D' | 'Con
   };
 
   return {
-    Conv2D: ([x, f, bias], a) => forward(x, f, bias, a.strides, a.pads, a.groups),
-    Conv2DBackpropInput: ([dy, f], a) => backpropInput(dy, f, a),
-    Conv2DBackpropFilter: ([x, dy], a) => backpropFilter(x, dy, a),
+    Conv2D: ({ inputs: [x, f, bias], attrs: a }) => forward(x, f, bias, a.strides, a.pads, a.groups),
+    Conv2DBackpropInput: ({ inputs: [dy, f], attrs: a }) => backpropInput(dy, f, a),
+    Conv2DBackpropFilter: ({ inputs: [x, dy], attrs: a }) => backpropFilter(x, dy, a),
   };
 }

@@ -5,11 +5,11 @@ import type { TfContext, TfKernelTable, TfTensor } from './types.js';
 export function elementwiseKernels({ tf }: TfContext): Pick<TfKernelTable, UnaryKernel | BinaryKernel> {
   const unary =
     (fn: (x: TfTensor) => TfTensor) =>
-    ([x]: readonly TfTensor[]) =>
+    ({ inputs: [x] }: { inputs: readonly TfTensor[] }) =>
       fn(x);
   const binary =
     (fn: (a: TfTensor, b: TfTensor) => TfTensor) =>
-    ([a, b]: readonly TfTensor[]) =>
+    ({ inputs: [a, b] }: { inputs: readonly TfTensor[] }) =>
       fn(a, b);
   return {
     Exp: unary((x) => tf.exp(x)),

@@ -4,7 +4,7 @@ import type { TfContext, TfKernelTable } from './types.js';
 export function matmulKernels({ tf }: TfContext): Pick<TfKernelTable, 'MatMul'> {
   return {
     // An empty inner dimension gives zeros (XNNPACK rejects it).
-    MatMul: ([a, b], { transposeA, transposeB }, outShape) =>
+    MatMul: ({ inputs: [a, b], attrs: { transposeA, transposeB }, outShape }) =>
       a.size === 0 || b.size === 0 ? tf.zeros(outShape as number[]) : tf.matMul(a, b, transposeA, transposeB),
   };
 }

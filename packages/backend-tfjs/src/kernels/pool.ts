@@ -14,13 +14,13 @@ export function poolKernels(ctx: TfContext): Pick<TfKernelTable, 'AvgPool' | 'Av
     tf.avgPool(as4d(tf.pad(tf.ones([1, h, w, 1]), nhwcPads(a.pads))), a.kernel, a.strides, 'valid');
 
   return {
-    AvgPool: ([x], a) => {
+    AvgPool: ({ inputs: [x], attrs: a }) => {
       const padded = hasPadding(a.pads) ? tf.pad(x, nhwcPads(a.pads)) : x;
       const y = tf.avgPool(as4d(padded), a.kernel, a.strides, 'valid');
       if (a.countIncludePad || !hasPadding(a.pads)) return y;
       return tf.div(y, realFraction(dims(x)[1], dims(x)[2], a));
     },
-    AvgPoolGrad: ([dy], a) => {
+    AvgPoolGrad: ({ inputs: [dy], attrs: a }) => {
       const [n, h, w, c] = a.inputShape;
       const [t, b, l, r] = a.pads;
       const g = a.countIncludePad || !hasPadding(a.pads) ? dy : tf.div(dy, realFraction(h, w, a));
@@ -29,7 +29,7 @@ export function poolKernels(ctx: TfContext): Pick<TfKernelTable, 'AvgPool' | 'Av
       const dxPadded = tf.engine().runKernel('AvgPoolGrad', { dy: g, input }, { filterSize: a.kernel, strides: a.strides, pad: 'valid' }) as TfTensor;
       return hasPadding(a.pads) ? tf.slice(dxPadded, [0, t, l, 0], [n, h, w, c]) : dxPadded;
     },
-    MaxPool: ([x], a) => {
+    MaxPool: ({ inputs: [x], attrs: a }) => {
       const padded = hasPadding(a.pads) ? tf.pad(x, nhwcPads(a.pads), -Infinity) : x;
       return tf.maxPool(as4d(padded), a.kernel, a.strides, 'valid');
     },

@@ -6,11 +6,11 @@ export function reduceKernels({ tf }: TfContext): Pick<TfKernelTable, ReduceKern
   return {
     // No axes is the identity (tfjs would also reduce nothing, but say so explicitly).
     // Over empty axes (no elements) wasm returns garbage: the sum is 0 and the mean 0/0.
-    Sum: ([x], { axes, keepDims }, outShape) =>
+    Sum: ({ inputs: [x], attrs: { axes, keepDims }, outShape }) =>
       axes.length === 0 ? tf.clone(x) : x.size === 0 ? tf.zeros(outShape as number[]) : tf.sum(x, axes, keepDims),
-    Mean: ([x], { axes, keepDims }, outShape) =>
+    Mean: ({ inputs: [x], attrs: { axes, keepDims }, outShape }) =>
       axes.length === 0 ? tf.clone(x) : x.size === 0 ? tf.fill(outShape as number[], Number.NaN) : tf.mean(x, axes, keepDims),
-    Max: ([x], { axes, keepDims }) => (axes.length === 0 ? tf.clone(x) : tf.max(x, axes, keepDims)),
-    TopKMean: ([x], { k }) => tf.mean(tf.topk(x, k, false).values, -1),
+    Max: ({ inputs: [x], attrs: { axes, keepDims } }) => (axes.length === 0 ? tf.clone(x) : tf.max(x, axes, keepDims)),
+    TopKMean: ({ inputs: [x], attrs: { k } }) => tf.mean(tf.topk(x, k, false).values, -1),
   };
 }

@@ -1,4 +1,4 @@
-import type { KernelAttrsMap, KernelName } from '@msflow/core';
+import type { BackendKernel, BackendKernels, KernelName } from '@msflow/core';
 import type * as tfc from '@tensorflow/tfjs-core';
 
 /** The TensorFlow.js namespace the kernels call (tfjs-core, or the one tfjs-node re-exports). */
@@ -36,17 +36,14 @@ export interface TfContext {
 }
 
 /**
- * One kernel written on tfjs ops. It runs inside `tf.tidy`, so intermediates are freed; it may
- * not return one of its inputs unchanged (the caller clones in that case).
+ * One kernel written on tfjs ops: core's one kernel signature on tfjs tensors. It runs inside
+ * `tf.tidy`, so intermediates are freed; it may return one of its inputs unchanged (the backend
+ * clones it then).
  */
-export type TfKernel<K extends KernelName> = (
-  inputs: readonly TfTensor[],
-  attrs: KernelAttrsMap[K],
-  outShape: readonly number[],
-) => TfTensor;
+export type TfKernel<K extends KernelName> = BackendKernel<K, TfTensor>;
 
 /** Every declared kernel; a missing entry is a compile error. */
-export type TfKernelTable = { [K in KernelName]: TfKernel<K> };
+export type TfKernelTable = BackendKernels<TfTensor>;
 
 /** Explicit 4-D padding in tfjs form from core's `[top, bottom, left, right]`. */
 export function nhwcPads(p: readonly [number, number, number, number]): [[number, number], [number, number], [number, number], [number, number]] {

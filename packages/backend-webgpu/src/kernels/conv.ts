@@ -1,8 +1,10 @@
-import type { ConvAttrs, KernelImpl, KernelTable } from '@msflow/core';
+import type { ConvAttrs } from '@msflow/core';
 import type { KernelRuntime } from '../runtime/kernel_runtime.js';
 import type { GemmSpec } from '../wgsl/gemm.js';
+import type { Uniforms } from '../wgsl/uniforms.js';
 import { runGemm } from './gemm_runner.js';
 import { runLinear } from './linear.js';
+import type { WebgpuKernel, WebgpuKernels } from './types.js';
 
 /**
  * The three convolution kernels as implicit GEMMs on the tiled, register-blocked GEMM template
@@ -14,37 +16,35 @@ import { runLinear } from './linear.js';
  *
  * The filter gradient has a tiny output and a long K (N·OH·OW), so the GEMM runner splits K
  * over workgroups and sums the partial tiles.
- *
- * Extra words (from 8): 8 H, 9 W, 10 C, 11 OH, 12 OW, 13 KW, 14 Cin/group, 15 Cout,
- * 16 Cout/group, 17 strideH, 18 strideW, 19 padTop, 20 padLeft.
  */
-const EXTRA = 13;
 
-function convWords(x: readonly number[], f: readonly number[], oh: number, ow: number, a: ConvAttrs): number[] {
-  return [x[1], x[2], x[3], oh, ow, f[1], f[2], f[3], f[3] / a.groups, a.strides[0], a.strides[1], a.pads[0], a.pads[2]];
-}
+/** The named sizes every convolution shader reads: input x, HWIO filter f, output oh x ow. */
+const convUniforms = (x: readonly number[], f: readonly number[], oh: number, ow: number, a: ConvAttrs) => (u: Uniforms) => {
+  u.u32({ height: x[1], width: x[2], channels: x[3], out_height: oh, out_width: ow, kernel_h: f[0], kernel_w: f[1] });
+  u.u32({ cin_group: f[2], cout: f[3], cout_group: f[3] / a.groups });
+  u.i32({ stride_h: a.strides[0], stride_w: a.strides[1], pad_top: a.pads[0], pad_left: a.pads[2] });
+};
 
-const IN_IMAGE = (iy: string, ix: string) => `${iy} >= 0 && ${iy} < PI(8u) && ${ix} >= 0 && ${ix} < PI(9u)`;
+const IN_IMAGE = (iy: string, ix: string) => `${iy} >= 0 && ${iy} < i32(u.height) && ${ix} >= 0 && ${ix} < i32(u.width)`;
 
 function forwardSpec(bias: boolean, split: boolean): GemmSpec {
   return {
     label: `conv2d${bias ? ' +bias' : ''}`,
     inputs: [{ name: 'x' }, { name: 'f' }, ...(bias && !split ? [{ name: 'bias' }] : [])],
     outputs: [{ name: 'y' }],
-    extraParams: EXTRA,
     aFast: 'k',
     bFast: 'n',
-    aSetup: (m, s) => `let ohw${s} = P(11u) * P(12u); let ab${s} = ${m} / ohw${s}; let apx${s} = ${m} % ohw${s};
-let aiy${s} = i32(apx${s} / P(12u)) * PI(17u) - PI(19u); let aix${s} = i32(apx${s} % P(12u)) * PI(18u) - PI(20u);`,
-    aLoad: (k, s, dst) => `let ci = ${k} % P(14u); let tap = ${k} / P(14u);
-let iy = aiy${s} + i32(tap / P(13u)); let ix = aix${s} + i32(tap % P(13u));
-if (${IN_IMAGE('iy', 'ix')}) { ${dst} = x[((ab${s} * P(8u) + u32(iy)) * P(9u) + u32(ix)) * P(10u) + g * P(14u) + ci]; }`,
+    aSetup: (m, s) => `let ohw${s} = u.out_height * u.out_width; let ab${s} = ${m} / ohw${s}; let apx${s} = ${m} % ohw${s};
+let aiy${s} = i32(apx${s} / u.out_width) * u.stride_h - u.pad_top; let aix${s} = i32(apx${s} % u.out_width) * u.stride_w - u.pad_left;`,
+    aLoad: (k, s, dst) => `let ci = ${k} % u.cin_group; let tap = ${k} / u.cin_group;
+let iy = aiy${s} + i32(tap / u.kernel_w); let ix = aix${s} + i32(tap % u.kernel_w);
+if (${IN_IMAGE('iy', 'ix')}) { ${dst} = x[((ab${s} * u.height + u32(iy)) * u.width + u32(ix)) * u.channels + g * u.cin_group + ci]; }`,
     bSetup: () => '',
-    bLoad: (k, s, dst) => `${dst} = f[${k} * P(15u) + g * P(16u) + bn${s}];`,
+    bLoad: (k, s, dst) => `${dst} = f[${k} * u.cout + g * u.cout_group + bn${s}];`,
     store: (m, n, v, sp) =>
       split
-        ? `y[${sp} * P(5u) + ${m} * P(15u) + g * P(16u) + ${n}] = ${v};`
-        : `y[${m} * P(15u) + g * P(16u) + ${n}] = ${v}${bias ? ` + bias[g * P(16u) + ${n}]` : ''};`,
+        ? `y[${sp} * u.out_size + ${m} * u.cout + g * u.cout_group + ${n}] = ${v};`
+        : `y[${m} * u.cout + g * u.cout_group + ${n}] = ${v}${bias ? ` + bias[g * u.cout_group + ${n}]` : ''};`,
   };
 }
 
@@ -53,22 +53,21 @@ function inputGradSpec(): GemmSpec {
     label: 'conv2d dx',
     inputs: [{ name: 'dy' }, { name: 'f' }],
     outputs: [{ name: 'dx' }],
-    extraParams: EXTRA,
     aFast: 'k',
     bFast: 'k',
-    aSetup: (m, s) => `let hw${s} = P(8u) * P(9u); let ab${s} = ${m} / hw${s}; let apx${s} = ${m} % hw${s};
-let aty${s} = i32(apx${s} / P(9u)) + PI(19u); let atx${s} = i32(apx${s} % P(9u)) + PI(20u);`,
+    aSetup: (m, s) => `let hw${s} = u.height * u.width; let ab${s} = ${m} / hw${s}; let apx${s} = ${m} % hw${s};
+let aty${s} = i32(apx${s} / u.width) + u.pad_top; let atx${s} = i32(apx${s} % u.width) + u.pad_left;`,
     // Output (oy, ox) reads this input pixel through tap (ky, kx) when oy·s + ky = y + pad.
-    aLoad: (k, s, dst) => `let co = ${k} % P(16u); let tap = ${k} / P(16u);
-let ny = aty${s} - i32(tap / P(13u)); let nx = atx${s} - i32(tap % P(13u));
-if (ny >= 0 && nx >= 0 && ny % PI(17u) == 0 && nx % PI(18u) == 0) {
-  let oy = u32(ny / PI(17u)); let ox = u32(nx / PI(18u));
-  if (oy < P(11u) && ox < P(12u)) { ${dst} = dy[((ab${s} * P(11u) + oy) * P(12u) + ox) * P(15u) + g * P(16u) + co]; }
+    aLoad: (k, s, dst) => `let co = ${k} % u.cout_group; let tap = ${k} / u.cout_group;
+let ny = aty${s} - i32(tap / u.kernel_w); let nx = atx${s} - i32(tap % u.kernel_w);
+if (ny >= 0 && nx >= 0 && ny % u.stride_h == 0 && nx % u.stride_w == 0) {
+  let oy = u32(ny / u.stride_h); let ox = u32(nx / u.stride_w);
+  if (oy < u.out_height && ox < u.out_width) { ${dst} = dy[((ab${s} * u.out_height + oy) * u.out_width + ox) * u.cout + g * u.cout_group + co]; }
 }`,
     bSetup: () => '',
-    bLoad: (k, s, dst) => `let co = ${k} % P(16u); let tap = ${k} / P(16u);
-${dst} = f[(tap * P(14u) + bn${s}) * P(15u) + g * P(16u) + co];`,
-    store: (m, n, v, sp) => `dx[${sp} * P(5u) + ${m} * P(10u) + g * P(14u) + ${n}] = ${v};`,
+    bLoad: (k, s, dst) => `let co = ${k} % u.cout_group; let tap = ${k} / u.cout_group;
+${dst} = f[(tap * u.cin_group + bn${s}) * u.cout + g * u.cout_group + co];`,
+    store: (m, n, v, sp) => `dx[${sp} * u.out_size + ${m} * u.channels + g * u.cin_group + ${n}] = ${v};`,
   };
 }
 
@@ -77,37 +76,37 @@ function filterGradSpec(): GemmSpec {
     label: 'conv2d dfilter',
     inputs: [{ name: 'x' }, { name: 'dy' }],
     outputs: [{ name: 'df' }],
-    extraParams: EXTRA,
     aFast: 'm',
     bFast: 'n',
-    aSetup: (m, s) => `let aci${s} = ${m} % P(14u); let atap${s} = ${m} / P(14u);
-let aky${s} = i32(atap${s} / P(13u)) - PI(19u); let akx${s} = i32(atap${s} % P(13u)) - PI(20u);`,
-    aLoad: (k, s, dst) => `let ox = ${k} % P(12u); let r = ${k} / P(12u); let oy = r % P(11u); let b = r / P(11u);
-let iy = i32(oy) * PI(17u) + aky${s}; let ix = i32(ox) * PI(18u) + akx${s};
-if (${IN_IMAGE('iy', 'ix')}) { ${dst} = x[((b * P(8u) + u32(iy)) * P(9u) + u32(ix)) * P(10u) + g * P(14u) + aci${s}]; }`,
+    aSetup: (m, s) => `let aci${s} = ${m} % u.cin_group; let atap${s} = ${m} / u.cin_group;
+let aky${s} = i32(atap${s} / u.kernel_w) - u.pad_top; let akx${s} = i32(atap${s} % u.kernel_w) - u.pad_left;`,
+    aLoad: (k, s, dst) => `let ox = ${k} % u.out_width; let r = ${k} / u.out_width; let oy = r % u.out_height; let b = r / u.out_height;
+let iy = i32(oy) * u.stride_h + aky${s}; let ix = i32(ox) * u.stride_w + akx${s};
+if (${IN_IMAGE('iy', 'ix')}) { ${dst} = x[((b * u.height + u32(iy)) * u.width + u32(ix)) * u.channels + g * u.cin_group + aci${s}]; }`,
     bSetup: () => '',
-    bLoad: (k, s, dst) => `${dst} = dy[${k} * P(15u) + g * P(16u) + bn${s}];`,
-    store: (m, n, v, sp) => `df[${sp} * P(5u) + ${m} * P(15u) + g * P(16u) + ${n}] = ${v};`,
+    bLoad: (k, s, dst) => `${dst} = dy[${k} * u.cout + g * u.cout_group + bn${s}];`,
+    store: (m, n, v, sp) => `df[${sp} * u.out_size + ${m} * u.cout + g * u.cout_group + ${n}] = ${v};`,
   };
 }
 
 /**
  * Direct convolution, one invocation per output value. A GEMM tile is 64 output channels wide,
  * so for depthwise convolutions (1 input channel per group, 1-2 outputs) it would compute mostly
- * padding; the direct loop does only the kh·kw taps. Words 1..13 as the GEMM's 8..20, 14 KH.
+ * padding; the direct loop does only the kh·kw taps.
  */
-const directBody = (bias: boolean) => `  let co = i % P(8u); let r1 = i / P(8u); let ox = r1 % P(5u); let r2 = r1 / P(5u); let oy = r2 % P(4u); let b = r2 / P(4u);
-  let g = co / P(9u);
+const directBody = (bias: boolean) => `  let co = i % u.cout; let r1 = i / u.cout; let ox = r1 % u.out_width; let r2 = r1 / u.out_width;
+  let oy = r2 % u.out_height; let b = r2 / u.out_height;
+  let g = co / u.cout_group;
   var acc = ${bias ? 'bias[co]' : '0.0'};
-  for (var ky = 0u; ky < P(14u); ky = ky + 1u) {
-    let iy = i32(oy * P(10u) + ky) - PI(12u);
-    if (iy < 0 || iy >= PI(1u)) { continue; }
-    for (var kx = 0u; kx < P(6u); kx = kx + 1u) {
-      let ix = i32(ox * P(11u) + kx) - PI(13u);
-      if (ix < 0 || ix >= PI(2u)) { continue; }
-      let xo = ((b * P(1u) + u32(iy)) * P(2u) + u32(ix)) * P(3u) + g * P(7u);
-      let fo = (ky * P(6u) + kx) * P(7u);
-      for (var ci = 0u; ci < P(7u); ci = ci + 1u) { acc = acc + x[xo + ci] * f[(fo + ci) * P(8u) + co]; }
+  for (var ky = 0u; ky < u.kernel_h; ky = ky + 1u) {
+    let iy = i32(oy) * u.stride_h + i32(ky) - u.pad_top;
+    if (iy < 0 || iy >= i32(u.height)) { continue; }
+    for (var kx = 0u; kx < u.kernel_w; kx = kx + 1u) {
+      let ix = i32(ox) * u.stride_w + i32(kx) - u.pad_left;
+      if (ix < 0 || ix >= i32(u.width)) { continue; }
+      let xo = ((b * u.height + u32(iy)) * u.width + u32(ix)) * u.channels + g * u.cin_group;
+      let fo = (ky * u.kernel_w + kx) * u.cin_group;
+      for (var ci = 0u; ci < u.cin_group; ci = ci + 1u) { acc = acc + x[xo + ci] * f[(fo + ci) * u.cout + co]; }
     }
   }
   out[i] = acc;`;
@@ -118,16 +117,16 @@ function useDirect(rt: KernelRuntime, f: readonly number[], groups: number): boo
   return mode === 'direct' || (mode === 'auto' && groups > 1 && f[2] * (f[3] / groups) <= 8);
 }
 
-function conv2d(rt: KernelRuntime): KernelImpl<'Conv2D'> {
+function conv2d(rt: KernelRuntime): WebgpuKernel<'Conv2D'> {
   return ({ inputs: [x, f, bias], attrs, outShape }) => {
     const out = rt.output(outShape);
     const [n, oh, ow, co] = outShape;
-    const words = convWords(x.shape, f.shape, oh, ow, attrs);
+    const uniforms = convUniforms(x.shape, f.shape, oh, ow, attrs);
     if (useDirect(rt, f.shape, attrs.groups)) {
       const ins = [rt.buffer(x), rt.buffer(f), ...(bias ? [rt.buffer(bias)] : [])];
       const decl = [{ name: 'x' }, { name: 'f' }, ...(bias ? [{ name: 'bias' }] : [])];
       runLinear(rt, { label: `conv2d direct${bias ? ' +bias' : ''}`, inputs: decl, body: directBody(bias !== undefined) }, n * oh * ow * co,
-        (w) => w.u32(...words, f.shape[0]), ins, out.storage!);
+        uniforms, ins, out.storage!);
       return out;
     }
     const biasBuf = bias ? rt.buffer(bias) : undefined;
@@ -140,7 +139,7 @@ function conv2d(rt: KernelRuntime): KernelImpl<'Conv2D'> {
       extraInputs: biasBuf ? [biasBuf] : [],
       out: out.storage!,
       outSize: n * oh * ow * co,
-      extra: words,
+      uniforms,
       bias: biasBuf,
       biasLength: co,
     });
@@ -148,7 +147,7 @@ function conv2d(rt: KernelRuntime): KernelImpl<'Conv2D'> {
   };
 }
 
-function conv2dBackpropInput(rt: KernelRuntime): KernelImpl<'Conv2DBackpropInput'> {
+function conv2dBackpropInput(rt: KernelRuntime): WebgpuKernel<'Conv2DBackpropInput'> {
   return ({ inputs: [dy, f], attrs, outShape }) => {
     const out = rt.output(outShape);
     const [n, h, w, c] = outShape;
@@ -160,13 +159,13 @@ function conv2dBackpropInput(rt: KernelRuntime): KernelImpl<'Conv2DBackpropInput
       inputs: [rt.buffer(dy), rt.buffer(f)],
       out: out.storage!,
       outSize: n * h * w * c,
-      extra: convWords(outShape, f.shape, dy.shape[1], dy.shape[2], attrs),
+      uniforms: convUniforms(outShape, f.shape, dy.shape[1], dy.shape[2], attrs),
     });
     return out;
   };
 }
 
-function conv2dBackpropFilter(rt: KernelRuntime): KernelImpl<'Conv2DBackpropFilter'> {
+function conv2dBackpropFilter(rt: KernelRuntime): WebgpuKernel<'Conv2DBackpropFilter'> {
   return ({ inputs: [x, dy], attrs, outShape }) => {
     const out = rt.output(outShape);
     const [kh, kw, ci, co] = outShape;
@@ -179,13 +178,13 @@ function conv2dBackpropFilter(rt: KernelRuntime): KernelImpl<'Conv2DBackpropFilt
       inputs: [rt.buffer(x), rt.buffer(dy)],
       out: out.storage!,
       outSize: kh * kw * ci * co,
-      extra: convWords(x.shape, outShape, oh, ow, attrs),
+      uniforms: convUniforms(x.shape, outShape, oh, ow, attrs),
     });
     return out;
   };
 }
 
 /** The convolution kernels. */
-export function convKernels(rt: KernelRuntime): KernelTable {
+export function convKernels(rt: KernelRuntime): Pick<WebgpuKernels, 'Conv2D' | 'Conv2DBackpropInput' | 'Conv2DBackpropFilter'> {
   return { Conv2D: conv2d(rt), Conv2DBackpropInput: conv2dBackpropInput(rt), Conv2DBackpropFilter: conv2dBackpropFilter(rt) };
 }

@@ -1,8 +1,9 @@
-import { BINARY_KERNELS, UNARY_KERNELS, shapesEqual, type BinaryKernel, type KernelImpl, type TensorInfo, type UnaryKernel } from '@msflow/core';
+import { BINARY_KERNELS, UNARY_KERNELS, kernelFamily, shapesEqual, sizeOf, type BinaryKernel, type UnaryKernel } from '@msflow/core';
 import type { KernelRuntime } from '../runtime/kernel_runtime.js';
 import { TensorData, type ExprNode, type LazyExpr, type Leaf } from '../runtime/tensor_data.js';
-import { grid1d, ParamWriter } from '../wgsl/common.js';
-import { fusedShader, writeFusedParams, type LeafMode } from '../wgsl/elementwise.js';
+import { grid1d } from '../wgsl/common.js';
+import { fusedShader, fusedUniforms, type FusedLayout, type LeafMode } from '../wgsl/elementwise.js';
+import type { WebgpuKernels } from './types.js';
 
 /** Operation nodes one fused shader may hold before its operands are computed first. */
 export const MAX_FUSED_OPS = 24;
@@ -16,8 +17,7 @@ interface Operand {
   from?: TensorData;
 }
 
-function operand(rt: KernelRuntime, info: TensorInfo): Operand {
-  const d = rt.data(info);
+function operand(rt: KernelRuntime, d: TensorData): Operand {
   if (d.host !== undefined && d.size === 1) return { node: { k: 'const', v: d.host }, leaves: [], ops: 0 };
   if (d.lazy) return { node: d.lazy.node, leaves: d.lazy.leaves, ops: d.lazy.ops, from: d };
   return { node: { k: 'leaf', i: 0 }, leaves: [{ storage: rt.storage(d), shape: d.shape }], ops: 0 };
@@ -51,7 +51,7 @@ function join(operands: readonly Operand[]): { nodes: ExprNode[]; leaves: Leaf[]
 }
 
 /** Builds the (lazy) result of one element-wise kernel over `inputs`. */
-function elementwise(rt: KernelRuntime, inputs: readonly TensorInfo[], outShape: readonly number[], make: (a: ExprNode[]) => ExprNode): TensorData {
+function elementwise(rt: KernelRuntime, inputs: readonly TensorData[], outShape: readonly number[], make: (a: ExprNode[]) => ExprNode): TensorData {
   const maxLeaves = Math.min(8, rt.limits.maxStorageBuffersPerShaderStage - 1);
   for (;;) {
     const ops = inputs.map((i) => operand(rt, i));
@@ -60,7 +60,7 @@ function elementwise(rt: KernelRuntime, inputs: readonly TensorInfo[], outShape:
     if (leaves.length <= maxLeaves && count <= MAX_FUSED_OPS) {
       for (const leaf of leaves) leaf.storage.retain();
       const lazy: LazyExpr = { node: make(nodes), leaves, ops: count };
-      const out = new TensorData(outShape, sizeOfShape(outShape), lazy);
+      const out = new TensorData(outShape, sizeOf(outShape), lazy);
       if (!rt.options.fuseElementwise) rt.materialize(out);
       return out;
     }
@@ -68,10 +68,6 @@ function elementwise(rt: KernelRuntime, inputs: readonly TensorInfo[], outShape:
     const biggest = ops.filter((o) => o.from).sort((a, b) => b.ops - a.ops)[0];
     rt.materialize(biggest.from!);
   }
-}
-
-function sizeOfShape(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
 }
 
 /** A leaf's addressing in the merged output shape. */
@@ -106,10 +102,10 @@ export function planLeaves(outShape: readonly number[], leafShapes: readonly (re
     if (flags.every((f) => f)) return { mode: 'same', word: 0, strides: null };
     const contiguous = flags.slice(firstFull, lastFull + 1).every((f) => f);
     if (contiguous && lastFull === flags.length - 1) {
-      return { mode: 'mod', word: dims.slice(firstFull).reduce((a, b) => a * b, 1), strides: null };
+      return { mode: 'mod', word: sizeOf(dims.slice(firstFull)), strides: null };
     }
     if (contiguous && firstFull === 0) {
-      return { mode: 'div', word: dims.slice(lastFull + 1).reduce((a, b) => a * b, 1), strides: null };
+      return { mode: 'div', word: sizeOf(dims.slice(lastFull + 1)), strides: null };
     }
     const strides = new Array<number>(dims.length).fill(0);
     let s = 1;
@@ -142,19 +138,12 @@ export function materializeFused(rt: KernelRuntime, d: TensorData): void {
     const { dims, plans } = planLeaves(d.shape, lazy.leaves.map((l) => l.shape));
     const general = plans.some((p) => p.mode === 'general');
     const rank = general ? dims.length : 0;
-    const code = fusedShader({ node: lazy.node, modes: plans.map((p) => p.mode), rank }, WG);
+    const layout: FusedLayout = { node: lazy.node, modes: plans.map((p) => p.mode), rank };
     const consts: number[] = [];
     collectConsts(lazy.node, consts);
-    const w = new ParamWriter();
-    writeFusedParams(w, {
-      n: d.size,
-      leafWords: plans.map((p) => p.word),
-      dims: general ? dims : [],
-      strides: plans.map((p) => p.strides),
-      consts,
-    });
+    const u = fusedUniforms(layout, { n: d.size, leafWords: plans.map((p) => p.word), dims: general ? dims : [], strides: plans.map((p) => p.strides), consts });
     const label = `fused(${describe(lazy.node)})`;
-    rt.run({ code, inputs: lazy.leaves.length, outputs: 1, label }, w.data(), [...lazy.leaves.map((l) => l.storage.buffer), storage.buffer], grid1d(d.size, WG));
+    rt.run({ code: fusedShader(layout, u, WG), inputs: lazy.leaves.length, outputs: 1, label }, u.data(), [...lazy.leaves.map((l) => l.storage.buffer), storage.buffer], grid1d(d.size, WG));
   }
   d.settle(storage);
 }
@@ -176,19 +165,17 @@ function describe(node: ExprNode): string {
 export function reshapeLazy(d: TensorData, shape: readonly number[]): TensorData | null {
   const lazy = d.lazy;
   if (!lazy) return null;
-  if (!lazy.leaves.every((l) => shapesEqual(l.shape, d.shape) || sizeOfShape(l.shape) === 1)) return null;
-  const leaves = lazy.leaves.map((l) => ({ storage: l.storage.retain(), shape: sizeOfShape(l.shape) === 1 ? [] : shape }));
+  if (!lazy.leaves.every((l) => shapesEqual(l.shape, d.shape) || sizeOf(l.shape) === 1)) return null;
+  const leaves = lazy.leaves.map((l) => ({ storage: l.storage.retain(), shape: sizeOf(l.shape) === 1 ? [] : shape }));
   return new TensorData(shape, d.size, { node: lazy.node, leaves, ops: lazy.ops });
 }
 
 /** The unary and binary kernels. */
-export function elementwiseKernels(rt: KernelRuntime): Record<UnaryKernel | BinaryKernel, KernelImpl<UnaryKernel>> {
-  const table = {} as Record<UnaryKernel | BinaryKernel, KernelImpl<UnaryKernel>>;
-  for (const op of UNARY_KERNELS) {
-    table[op] = ({ inputs, outShape }) => elementwise(rt, inputs, outShape, ([a]) => ({ k: 'unary', op, a }));
-  }
-  for (const op of BINARY_KERNELS) {
-    table[op] = ({ inputs, outShape }) => elementwise(rt, inputs, outShape, ([a, b]) => ({ k: 'binary', op, a, b }));
-  }
-  return table;
+export function elementwiseKernels(rt: KernelRuntime): Pick<WebgpuKernels, UnaryKernel | BinaryKernel> {
+  return {
+    ...kernelFamily(UNARY_KERNELS, (op) => ({ inputs, outShape }: { inputs: readonly TensorData[]; outShape: readonly number[] }) =>
+      elementwise(rt, inputs, outShape, ([a]) => ({ k: 'unary', op, a }))),
+    ...kernelFamily(BINARY_KERNELS, (op) => ({ inputs, outShape }: { inputs: readonly TensorData[]; outShape: readonly number[] }) =>
+      elementwise(rt, inputs, outShape, ([a, b]) => ({ k: 'binary', op, a, b }))),
+  };
 }

@@ -1,7 +1,8 @@
-import { sizeOf, type KernelImpl, type KernelTable } from '@msflow/core';
+import { aroundAxis, sizeOf, stridesOf } from '@msflow/core';
 import type { KernelRuntime } from '../runtime/kernel_runtime.js';
-import { dot, runLinear, stridesOf, unravel } from './linear.js';
+import { dot, linearKernel, runLinear, unravel } from './linear.js';
 import { reshapeLazy } from './elementwise.js';
+import type { WebgpuKernel, WebgpuKernels } from './types.js';
 
 /**
  * Layout kernels: pure copies with index arithmetic (bit-exact). Shapes are merged where axes
@@ -19,126 +20,95 @@ export function simplifyTranspose(shape: readonly number[], perm: readonly numbe
     else groups.push([p]);
   }
   const order = [...groups].sort((a, b) => a[0] - b[0]);
-  const merged = order.map((g) => g.reduce((s, p) => s * shape[p], 1));
+  const merged = order.map((g) => sizeOf(g.map((p) => shape[p])));
   return { shape: merged, perm: groups.map((g) => order.indexOf(g)) };
 }
 
-function transpose(rt: KernelRuntime): KernelImpl<'Transpose'> {
-  return ({ inputs: [x], attrs, outShape }) => {
-    const out = rt.output(outShape);
+function transpose(rt: KernelRuntime): WebgpuKernel<'Transpose'> {
+  return linearKernel(rt, ({ inputs: [x], attrs }) => {
     const { shape, perm } = simplifyTranspose(x.shape, attrs.perm);
     const rank = shape.length;
     const inStrides = stridesOf(shape);
     // Output coordinate d reads input axis perm[d].
-    runLinear(
-      rt,
-      { label: `transpose r${rank}`, inputs: [{ name: 'x' }], body: `${unravel(rank, 1)}\n  out[i] = x[${dot(rank, 1 + rank)}];` },
-      sizeOf(outShape),
-      (w) => {
-        w.u32(...perm.map((p) => shape[p]));
-        w.u32(...perm.map((p) => inStrides[p]));
-      },
-      [rt.buffer(x)],
-      out.storage!,
-    );
-    return out;
-  };
+    return {
+      label: `transpose r${rank}`,
+      inputs: [{ name: 'x' }],
+      body: `${unravel(rank, 'dim')}\n  out[i] = x[${dot(rank, 'stride')}];`,
+      uniforms: (u) => u.u32s('dim', perm.map((p) => shape[p])).u32s('stride', perm.map((p) => inStrides[p])),
+      buffers: [rt.buffer(x)],
+    };
+  });
 }
 
-function reshape(rt: KernelRuntime): KernelImpl<'Reshape'> {
-  return ({ inputs: [x], outShape }) => {
-    const d = rt.data(x);
-    // A pending element-wise result keeps being fusable under its new shape.
-    return reshapeLazy(d, outShape) ?? rt.alias(d, outShape);
-  };
+function reshape(rt: KernelRuntime): WebgpuKernel<'Reshape'> {
+  // A pending element-wise result keeps being fusable under its new shape.
+  return ({ inputs: [x], outShape }) => reshapeLazy(x, outShape) ?? rt.alias(x, outShape);
 }
 
 /** Copies x ([outer, inner]) into out ([outer, total]) at column `offset`. */
-const BLOCK_COPY = `  let o = i / P(1u); let j = i % P(1u);
-  out[o * P(2u) + P(3u) + j] = x[i];`;
+const BLOCK_COPY = `  let o = i / u.inner; let j = i % u.inner;
+  out[o * u.total + u.offset + j] = x[i];`;
 
-function concat(rt: KernelRuntime): KernelImpl<'Concat'> {
+function concat(rt: KernelRuntime): WebgpuKernel<'Concat'> {
   return ({ inputs, attrs: { axis }, outShape }) => {
     const out = rt.output(outShape);
-    const innerOf = (s: readonly number[]) => s.slice(axis).reduce((a, b) => a * b, 1);
+    const innerOf = (s: readonly number[]) => sizeOf(s.slice(axis));
     const total = innerOf(outShape);
     let offset = 0;
     for (const x of inputs) {
       const inner = innerOf(x.shape);
-      runLinear(rt, { label: 'concat part', inputs: [{ name: 'x' }], body: BLOCK_COPY }, sizeOf(x.shape), (w) => w.u32(inner, total, offset), [rt.buffer(x)], out.storage!);
+      runLinear(rt, { label: 'concat part', inputs: [{ name: 'x' }], body: BLOCK_COPY }, sizeOf(x.shape), (u) => u.u32({ inner, total, offset }), [rt.buffer(x)], out.storage!);
       offset += inner;
     }
     return out;
   };
 }
 
-function slice(rt: KernelRuntime): KernelImpl<'Slice'> {
-  return ({ inputs: [x], attrs: { begin }, outShape }) => {
-    const out = rt.output(outShape);
+function slice(rt: KernelRuntime): WebgpuKernel<'Slice'> {
+  return linearKernel(rt, ({ inputs: [x], attrs: { begin }, outShape }) => {
     const rank = outShape.length;
     const strides = stridesOf(x.shape);
-    const start = begin.reduce((s, b, d) => s + b * strides[d], 0);
-    runLinear(
-      rt,
-      { label: `slice r${rank}`, inputs: [{ name: 'x' }], body: `${unravel(rank, 2)}\n  out[i] = x[P(1u) + ${dot(rank, 2 + rank)}];` },
-      sizeOf(outShape),
-      (w) => w.u32(start, ...outShape, ...strides),
-      [rt.buffer(x)],
-      out.storage!,
-    );
-    return out;
-  };
+    return {
+      label: `slice r${rank}`,
+      inputs: [{ name: 'x' }],
+      body: `${unravel(rank, 'dim')}\n  out[i] = x[u.start + ${dot(rank, 'stride')}];`,
+      uniforms: (u) => u.u32({ start: begin.reduce((s, b, d) => s + b * strides[d], 0) }).u32s('dim', outShape).u32s('stride', strides),
+      buffers: [rt.buffer(x)],
+    };
+  });
 }
 
-function pad(rt: KernelRuntime): KernelImpl<'Pad'> {
-  return ({ inputs: [x], attrs: { pads, value }, outShape }) => {
-    const out = rt.output(outShape);
+function pad(rt: KernelRuntime): WebgpuKernel<'Pad'> {
+  return linearKernel(rt, ({ inputs: [x], attrs: { pads, value }, outShape }) => {
     const rank = outShape.length;
-    const strides = stridesOf(x.shape);
     // Coordinates as i32 so a position in the leading pad goes negative.
-    const inside = Array.from({ length: rank }, (_, d) => `(i32(c${d}) - PI(${2 + 2 * rank + d}u)) >= 0 && (i32(c${d}) - PI(${2 + 2 * rank + d}u)) < PI(${2 + rank + d}u)`);
-    const offset = Array.from({ length: rank }, (_, d) => `(c${d} - P(${2 + 2 * rank + d}u)) * P(${2 + 3 * rank + d}u)`).join(' + ') || '0u';
-    const body = `${unravel(rank, 2)}
-  var v = PF(1u);
+    const inside = Array.from({ length: rank }, (_, d) => `i32(c${d}) - i32(u.before${d}) >= 0 && i32(c${d}) - i32(u.before${d}) < i32(u.in_dim${d})`);
+    const offset = Array.from({ length: rank }, (_, d) => `(c${d} - u.before${d}) * u.stride${d}`).join(' + ') || '0u';
+    return {
+      label: `pad r${rank}`,
+      inputs: [{ name: 'x' }],
+      body: `${unravel(rank, 'dim')}
+  var v = u.value;
   if (${inside.join(' && ') || 'true'}) { v = x[${offset}]; }
-  out[i] = v;`;
-    runLinear(
-      rt,
-      { label: `pad r${rank}`, inputs: [{ name: 'x' }], body },
-      sizeOf(outShape),
-      (w) => {
-        w.f32(value);
-        w.u32(...outShape, ...x.shape, ...pads.map((p) => p[0]), ...strides);
-      },
-      [rt.buffer(x)],
-      out.storage!,
-    );
-    return out;
-  };
+  out[i] = v;`,
+      uniforms: (u) => u.f32({ value }).u32s('dim', outShape).u32s('in_dim', x.shape).u32s('before', pads.map((p) => p[0])).u32s('stride', stridesOf(x.shape)),
+      buffers: [rt.buffer(x)],
+    };
+  });
 }
 
-/** [outer, axis, inner] split of a shape around `axis`. */
-function around(shape: readonly number[], axis: number): [number, number, number] {
-  return [shape.slice(0, axis).reduce((a, b) => a * b, 1), shape[axis], shape.slice(axis + 1).reduce((a, b) => a * b, 1)];
-}
-
-function gather(rt: KernelRuntime): KernelImpl<'Gather'> {
-  return ({ inputs: [x], attrs: { axis, indices }, outShape }) => {
-    const out = rt.output(outShape);
-    const [, n, inner] = around(x.shape, axis);
-    const idx = rt.table(`u32:${indices.join(',')}`, () => Uint32Array.from(indices));
-    const body = `  let o = i / (P(1u) * P(2u)); let r = i % (P(1u) * P(2u)); let j = r / P(2u); let q = r % P(2u);
-  out[i] = x[(o * P(3u) + idx[j]) * P(2u) + q];`;
-    runLinear(
-      rt,
-      { label: 'gather', inputs: [{ name: 'x' }, { name: 'idx', type: 'u32' }], body },
-      sizeOf(outShape),
-      (w) => w.u32(indices.length, inner, n),
-      [rt.buffer(x), idx],
-      out.storage!,
-    );
-    return out;
-  };
+function gather(rt: KernelRuntime): WebgpuKernel<'Gather'> {
+  return linearKernel(rt, ({ inputs: [x], attrs: { axis, indices } }) => {
+    const [, n, inner] = aroundAxis(x.shape, axis);
+    return {
+      label: 'gather',
+      inputs: [{ name: 'x' }, { name: 'idx', type: 'u32' }],
+      body: `  let o = i / (u.count * u.inner); let r = i % (u.count * u.inner); let j = r / u.inner; let q = r % u.inner;
+  out[i] = x[(o * u.axis_len + idx[j]) * u.inner + q];`,
+      uniforms: (u) => u.u32({ count: indices.length, inner, axis_len: n }),
+      buffers: [rt.buffer(x), rt.table(`u32:${indices.join(',')}`, () => Uint32Array.from(indices))],
+    };
+  });
 }
 
 /**
@@ -146,10 +116,9 @@ function gather(rt: KernelRuntime): KernelImpl<'Gather'> {
  * built on the host ([size + 1 offsets, then source positions]), so no atomics are needed and
  * the sum order is fixed.
  */
-function scatterAdd(rt: KernelRuntime): KernelImpl<'ScatterAdd'> {
-  return ({ inputs: [x], attrs: { axis, indices, size }, outShape }) => {
-    const out = rt.output(outShape);
-    const [, n, inner] = around(x.shape, axis);
+function scatterAdd(rt: KernelRuntime): WebgpuKernel<'ScatterAdd'> {
+  return linearKernel(rt, ({ inputs: [x], attrs: { axis, indices, size } }) => {
+    const [, n, inner] = aroundAxis(x.shape, axis);
     const csr = rt.table(`csr:${size}:${indices.join(',')}`, () => {
       const counts = new Array<number>(size + 1).fill(0);
       for (const t of indices) counts[t + 1]++;
@@ -160,26 +129,23 @@ function scatterAdd(rt: KernelRuntime): KernelImpl<'ScatterAdd'> {
       indices.forEach((t, j) => (table[size + 1 + fill[t]++] = j));
       return table;
     });
-    const body = `  let o = i / (P(1u) * P(2u)); let r = i % (P(1u) * P(2u)); let t = r / P(2u); let q = r % P(2u);
+    return {
+      label: 'scatter-add',
+      inputs: [{ name: 'x' }, { name: 'csr', type: 'u32' }],
+      body: `  let o = i / (u.size * u.inner); let r = i % (u.size * u.inner); let t = r / u.inner; let q = r % u.inner;
   var acc = 0.0;
   for (var e = csr[t]; e < csr[t + 1u]; e = e + 1u) {
-    acc = acc + x[(o * P(3u) + csr[P(1u) + 1u + e]) * P(2u) + q];
+    acc = acc + x[(o * u.axis_len + csr[u.size + 1u + e]) * u.inner + q];
   }
-  out[i] = acc;`;
-    runLinear(
-      rt,
-      { label: 'scatter-add', inputs: [{ name: 'x' }, { name: 'csr', type: 'u32' }], body },
-      sizeOf(outShape),
-      (w) => w.u32(size, inner, n),
-      [rt.buffer(x), csr],
-      out.storage!,
-    );
-    return out;
-  };
+  out[i] = acc;`,
+      uniforms: (u) => u.u32({ size, inner, axis_len: n }),
+      buffers: [rt.buffer(x), csr],
+    };
+  });
 }
 
 /** The layout kernels. */
-export function layoutKernels(rt: KernelRuntime): KernelTable {
+export function layoutKernels(rt: KernelRuntime): Pick<WebgpuKernels, 'Transpose' | 'Reshape' | 'Concat' | 'Slice' | 'Pad' | 'Gather' | 'ScatterAdd'> {
   return {
     Transpose: transpose(rt),
     Reshape: reshape(rt),

@@ -1,7 +1,9 @@
-import { sizeOf, type KernelImpl, type KernelTable, type ReduceKernel } from '@msflow/core';
+import { sizeOf, stridesOf, type ReduceKernel } from '@msflow/core';
 import type { KernelRuntime } from '../runtime/kernel_runtime.js';
-import { grid1d, header, ParamWriter } from '../wgsl/common.js';
-import { dot, stridesOf, unravel } from './linear.js';
+import { grid1d, header } from '../wgsl/common.js';
+import { Uniforms } from '../wgsl/uniforms.js';
+import { dot, unravel } from './linear.js';
+import type { WebgpuKernel, WebgpuKernels } from './types.js';
 
 /**
  * Sum, Mean and Max over any set of axes, and TopKMean. The input is viewed as kept axes and
@@ -34,31 +36,26 @@ export function reduceView(shape: readonly number[], axes: readonly number[]) {
 const WG_ROW = 128;
 const WG_ONE = 256;
 
-function reduceCode(op: ReduceKernel, kRank: number, rRank: number, perWorkgroup: boolean): string {
-  // Words: 0 outputs, 1 count, 2 -inf bits, then kept dims, kept strides, reduced dims, reduced strides.
-  const kd = 3;
-  const ks = kd + kRank;
-  const rd = ks + kRank;
-  const rs = rd + rRank;
-  const words = rs + rRank;
+/** Uniforms: outputs `n`, reduced elements `count`, `neg_inf`, kept and reduced dims and strides. */
+function reduceCode(op: ReduceKernel, kRank: number, rRank: number, perWorkgroup: boolean, u: Uniforms): string {
   const combine = op === 'Max' ? 'max(acc, v)' : 'acc + v';
-  const finish = op === 'Mean' ? 'acc / f32(P(1u))' : 'acc';
-  const init = op === 'Max' ? 'PF(2u)' : '0.0';
+  const finish = op === 'Mean' ? 'acc / f32(u.count)' : 'acc';
+  const init = op === 'Max' ? 'u.neg_inf' : '0.0';
   const load = `{
-      ${unravel(rRank, rd, 'e', 'r')}
-      let v = x[base + ${dot(rRank, rs, 'r')}];
+      ${unravel(rRank, 'red_dim', 'e', 'r')}
+      let v = x[base + ${dot(rRank, 'red_stride', 'r')}];
       acc = ${combine};
     }`;
-  const lines = [header(words, [{ name: 'x' }], [{ name: 'out' }])];
+  const lines = [header(u, [{ name: 'x' }], [{ name: 'out' }])];
   if (!perWorkgroup) {
     lines.push(`@compute @workgroup_size(${WG_ONE})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let i = (wid.y * nwg.x + wid.x) * ${WG_ONE}u + lid;
-  if (i >= P(0u)) { return; }
-${unravel(kRank, kd)}
-  let base = ${dot(kRank, ks)};
+  if (i >= u.n) { return; }
+${unravel(kRank, 'kept_dim')}
+  let base = ${dot(kRank, 'kept_stride')};
   var acc = ${init};
-  for (var e = 0u; e < P(1u); e = e + 1u) ${load}
+  for (var e = 0u; e < u.count; e = e + 1u) ${load}
   out[i] = ${finish};
 }`);
   } else {
@@ -66,12 +63,12 @@ ${unravel(kRank, kd)}
 @compute @workgroup_size(${WG_ROW})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let i = wid.y * nwg.x + wid.x;
-  let live = i < P(0u);
+  let live = i < u.n;
   let ii = select(0u, i, live);
-${unravel(kRank, kd, 'ii')}
-  let base = ${dot(kRank, ks)};
+${unravel(kRank, 'kept_dim', 'ii')}
+  let base = ${dot(kRank, 'kept_stride')};
   var acc = ${init};
-  for (var e = lid; e < P(1u); e = e + ${WG_ROW}u) ${load}
+  for (var e = lid; e < u.count; e = e + ${WG_ROW}u) ${load}
   part[lid] = acc;
   workgroupBarrier();
   for (var s = ${WG_ROW / 2}u; s > 0u; s = s >> 1u) {
@@ -84,21 +81,21 @@ ${unravel(kRank, kd, 'ii')}
   return lines.join('\n');
 }
 
-function reduce(rt: KernelRuntime, op: ReduceKernel): KernelImpl<ReduceKernel> {
+function reduce(rt: KernelRuntime, op: ReduceKernel): WebgpuKernel<ReduceKernel> {
   return ({ inputs: [x], attrs: { axes }, outShape }) => {
     const out = rt.output(outShape);
     const outputs = sizeOf(outShape);
-    const count = axes.reduce((p, a) => p * x.shape[a], 1);
+    const count = sizeOf(axes.map((a) => x.shape[a]));
     if (outputs === 0) return out;
     const { kept, red } = reduceView(x.shape, axes);
     // A long reduction gets a workgroup per output unless there are enough outputs to fill the GPU.
     const perWorkgroup = count >= 512 && outputs < 4096;
-    const w = new ParamWriter();
-    w.u32(outputs, count, 0xff800000);
-    w.u32(...kept.map((k) => k.dim), ...kept.map((k) => k.stride), ...red.map((r) => r.dim), ...red.map((r) => r.stride));
-    const code = reduceCode(op, kept.length, red.length, perWorkgroup);
+    const u = new Uniforms().u32({ n: outputs, count }).f32({ neg_inf: -Infinity });
+    u.u32s('kept_dim', kept.map((k) => k.dim)).u32s('kept_stride', kept.map((k) => k.stride));
+    u.u32s('red_dim', red.map((r) => r.dim)).u32s('red_stride', red.map((r) => r.stride));
+    const code = reduceCode(op, kept.length, red.length, perWorkgroup, u);
     const grid = perWorkgroup ? grid1d(outputs, 1) : grid1d(outputs, WG_ONE);
-    rt.run({ code, inputs: 1, outputs: 1, label: `${op.toLowerCase()} k${kept.length}r${red.length}${perWorkgroup ? ' wg' : ''}` }, w.data(), [rt.buffer(x), out.storage!.buffer], grid);
+    rt.run({ code, inputs: 1, outputs: 1, label: `${op.toLowerCase()} k${kept.length}r${red.length}${perWorkgroup ? ' wg' : ''}` }, u.data(), [rt.buffer(x), out.storage!.buffer], grid);
     return out;
   };
 }
@@ -110,7 +107,7 @@ function reduce(rt: KernelRuntime, op: ReduceKernel): KernelImpl<ReduceKernel> {
  * (tied) slots. Exact on ties, O(32·n) per row, no sort buffer, any row length.
  */
 const TOPK_WG = 128;
-const TOPK_CODE = `${header(3, [{ name: 'x' }], [{ name: 'out' }])}
+const topKCode = (u: Uniforms) => `${header(u, [{ name: 'x' }], [{ name: 'out' }])}
 var<workgroup> count: atomic<u32>;
 var<workgroup> part: array<f32, ${TOPK_WG}>;
 fn key(v: f32) -> u32 {
@@ -120,9 +117,9 @@ fn key(v: f32) -> u32 {
 @compute @workgroup_size(${TOPK_WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let row = wid.y * nwg.x + wid.x;
-  let live = row < P(0u);
-  let n = select(0u, P(1u), live);
-  let k = P(2u);
+  let live = row < u.rows;
+  let n = select(0u, u.row_length, live);
+  let k = u.k;
   let base = row * n;
   var t = 0u;
   for (var bit = 31i; bit >= 0i; bit = bit - 1i) {
@@ -162,20 +159,19 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   }
 }`;
 
-function topKMean(rt: KernelRuntime): KernelImpl<'TopKMean'> {
+function topKMean(rt: KernelRuntime): WebgpuKernel<'TopKMean'> {
   return ({ inputs: [x], attrs: { k }, outShape }) => {
     const out = rt.output(outShape);
     const rows = sizeOf(outShape);
     const n = x.shape[x.shape.length - 1];
     if (rows === 0) return out;
-    const w = new ParamWriter();
-    w.u32(rows, n, k);
-    rt.run({ code: TOPK_CODE, inputs: 1, outputs: 1, label: 'top-k mean' }, w.data(), [rt.buffer(x), out.storage!.buffer], grid1d(rows, 1));
+    const u = new Uniforms().u32({ rows, row_length: n, k });
+    rt.run({ code: topKCode(u), inputs: 1, outputs: 1, label: 'top-k mean' }, u.data(), [rt.buffer(x), out.storage!.buffer], grid1d(rows, 1));
     return out;
   };
 }
 
 /** The reduction kernels. */
-export function reduceKernels(rt: KernelRuntime): KernelTable {
+export function reduceKernels(rt: KernelRuntime): Pick<WebgpuKernels, ReduceKernel | 'TopKMean'> {
   return { Sum: reduce(rt, 'Sum'), Mean: reduce(rt, 'Mean'), Max: reduce(rt, 'Max'), TopKMean: topKMean(rt) };
 }

@@ -1,29 +1,14 @@
-import { sizeOf, type KernelImpl, type KernelTable } from '@msflow/core';
+import { bilinearTaps } from '@msflow/core';
 import type { KernelRuntime } from '../runtime/kernel_runtime.js';
-import { runLinear } from './linear.js';
+import type { Uniforms } from '../wgsl/uniforms.js';
+import { linearKernel } from './linear.js';
+import type { WebgpuKernel, WebgpuKernels } from './types.js';
 
 /**
  * Bilinear resize (PyTorch's coordinate rules) and its exact adjoint. The taps along each axis
- * are computed once on the host in float64 and cached as tables, so the forward and gradient
- * kernels use the very same weights and the gradient gathers (no atomics).
+ * are core's ({@link bilinearTaps}), computed on the host in float64 and cached as tables, so the
+ * forward and gradient kernels use the very same weights and the gradient gathers (no atomics).
  */
-
-interface Tap {
-  i0: number;
-  i1: number;
-  frac: number;
-}
-
-/** PyTorch's source taps for one axis (same rule as core's reference). */
-export function bilinearTaps(inSize: number, outSize: number, alignCorners: boolean): Tap[] {
-  const taps: Tap[] = [];
-  for (let d = 0; d < outSize; d++) {
-    const src = alignCorners ? (outSize > 1 ? (d * (inSize - 1)) / (outSize - 1) : 0) : Math.max(((d + 0.5) * inSize) / outSize - 0.5, 0);
-    const i0 = Math.min(Math.floor(src), inSize - 1);
-    taps.push({ i0, i1: Math.min(i0 + 1, inSize - 1), frac: src - i0 });
-  }
-  return taps;
-}
 
 const f32Bits = (v: number): number => new Uint32Array(Float32Array.of(v).buffer)[0];
 
@@ -72,57 +57,57 @@ function gradTable(h: number, w: number, oh: number, ow: number, align: boolean)
   return Uint32Array.from(t);
 }
 
-// Words: 1 c, 2 h, 3 w, 4 oh, 5 ow.
-const FORWARD = `  let ch = i % P(1u); let r1 = i / P(1u); let ox = r1 % P(5u); let r2 = r1 / P(5u); let oy = r2 % P(4u); let b = r2 / P(4u);
-  let ty = oy * 3u; let tx = (P(4u) + ox) * 3u;
+/** The named sizes both kernels read. */
+const sizes = (u: Uniforms, c: number, h: number, w: number, oh: number, ow: number) =>
+  u.u32({ channels: c, height: h, width: w, out_height: oh, out_width: ow });
+
+const FORWARD = `  let ch = i % u.channels; let r1 = i / u.channels; let ox = r1 % u.out_width; let r2 = r1 / u.out_width;
+  let oy = r2 % u.out_height; let b = r2 / u.out_height;
+  let ty = oy * 3u; let tx = (u.out_height + ox) * 3u;
   let y0 = tab[ty]; let y1 = tab[ty + 1u]; let ly = bitcast<f32>(tab[ty + 2u]);
   let x0 = tab[tx]; let x1 = tab[tx + 1u]; let lx = bitcast<f32>(tab[tx + 2u]);
-  let rb = b * P(2u);
-  let v00 = x[((rb + y0) * P(3u) + x0) * P(1u) + ch];
-  let v01 = x[((rb + y0) * P(3u) + x1) * P(1u) + ch];
-  let v10 = x[((rb + y1) * P(3u) + x0) * P(1u) + ch];
-  let v11 = x[((rb + y1) * P(3u) + x1) * P(1u) + ch];
+  let rb = b * u.height;
+  let v00 = x[((rb + y0) * u.width + x0) * u.channels + ch];
+  let v01 = x[((rb + y0) * u.width + x1) * u.channels + ch];
+  let v10 = x[((rb + y1) * u.width + x0) * u.channels + ch];
+  let v11 = x[((rb + y1) * u.width + x1) * u.channels + ch];
   out[i] = (1.0 - ly) * ((1.0 - lx) * v00 + lx * v01) + ly * ((1.0 - lx) * v10 + lx * v11);`;
 
 // tab[0] is where the column part starts; offsets are absolute.
-const GRAD = `  let ch = i % P(1u); let r1 = i / P(1u); let ix = r1 % P(3u); let r2 = r1 / P(3u); let iy = r2 % P(2u); let b = r2 / P(2u);
+const GRAD = `  let ch = i % u.channels; let r1 = i / u.channels; let ix = r1 % u.width; let r2 = r1 / u.width;
+  let iy = r2 % u.height; let b = r2 / u.height;
   let cols = tab[0];
   var s = 0.0;
   for (var e = tab[1u + iy]; e < tab[2u + iy]; e = e + 2u) {
     let oy = tab[e]; let wy = bitcast<f32>(tab[e + 1u]);
     var t = 0.0;
     for (var f = tab[cols + ix]; f < tab[cols + ix + 1u]; f = f + 2u) {
-      t = t + bitcast<f32>(tab[f + 1u]) * dy[((b * P(4u) + oy) * P(5u) + tab[f]) * P(1u) + ch];
+      t = t + bitcast<f32>(tab[f + 1u]) * dy[((b * u.out_height + oy) * u.out_width + tab[f]) * u.channels + ch];
     }
     s = s + wy * t;
   }
   out[i] = s;`;
 
-function resize(rt: KernelRuntime): KernelImpl<'ResizeBilinear'> {
-  return ({ inputs: [x], attrs: { size, alignCorners }, outShape }) => {
-    const out = rt.output(outShape);
+function resize(rt: KernelRuntime): WebgpuKernel<'ResizeBilinear'> {
+  return linearKernel(rt, ({ inputs: [x], attrs: { size: [oh, ow], alignCorners } }) => {
     const [, h, w, c] = x.shape;
-    const [oh, ow] = size;
     const tab = rt.table(`resize:${h},${w},${oh},${ow},${alignCorners}`, () => forwardTable(h, w, oh, ow, alignCorners));
-    runLinear(rt, { label: 'resize bilinear', inputs: [{ name: 'x' }, { name: 'tab', type: 'u32' }], body: FORWARD }, sizeOf(outShape),
-      (wr) => wr.u32(c, h, w, oh, ow), [rt.buffer(x), tab], out.storage!);
-    return out;
-  };
+    return { label: 'resize bilinear', inputs: [X, TAB], body: FORWARD, uniforms: (u) => sizes(u, c, h, w, oh, ow), buffers: [rt.buffer(x), tab] };
+  });
 }
 
-function resizeGrad(rt: KernelRuntime): KernelImpl<'ResizeBilinearGrad'> {
-  return ({ inputs: [dy], attrs: { inputSize, alignCorners }, outShape }) => {
-    const out = rt.output(outShape);
+function resizeGrad(rt: KernelRuntime): WebgpuKernel<'ResizeBilinearGrad'> {
+  return linearKernel(rt, ({ inputs: [dy], attrs: { inputSize: [h, w], alignCorners } }) => {
     const [, oh, ow, c] = dy.shape;
-    const [h, w] = inputSize;
     const tab = rt.table(`resize-grad:${h},${w},${oh},${ow},${alignCorners}`, () => gradTable(h, w, oh, ow, alignCorners));
-    runLinear(rt, { label: 'resize bilinear grad', inputs: [{ name: 'dy' }, { name: 'tab', type: 'u32' }], body: GRAD }, sizeOf(outShape),
-      (wr) => wr.u32(c, h, w, oh, ow), [rt.buffer(dy), tab], out.storage!);
-    return out;
-  };
+    return { label: 'resize bilinear grad', inputs: [{ name: 'dy' }, TAB], body: GRAD, uniforms: (u) => sizes(u, c, h, w, oh, ow), buffers: [rt.buffer(dy), tab] };
+  });
 }
+
+const X = { name: 'x' };
+const TAB = { name: 'tab', type: 'u32' } as const;
 
 /** The resize kernels. */
-export function resizeKernels(rt: KernelRuntime): KernelTable {
+export function resizeKernels(rt: KernelRuntime): Pick<WebgpuKernels, 'ResizeBilinear' | 'ResizeBilinearGrad'> {
   return { ResizeBilinear: resize(rt), ResizeBilinearGrad: resizeGrad(rt) };
 }

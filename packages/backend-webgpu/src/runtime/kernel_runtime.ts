@@ -1,5 +1,5 @@
 /// <reference types="@webgpu/types" />
-import { sizeOf, type TensorInfo } from '@msflow/core';
+import { sizeOf } from '@msflow/core';
 import { F32 } from './constants.js';
 import type { GpuContext } from './device.js';
 import { WebgpuError } from './errors.js';
@@ -46,23 +46,15 @@ export class KernelRuntime {
     return this.ctx.limits;
   }
 
-  /** The TensorData behind an input. */
-  data(info: TensorInfo): TensorData {
-    const d = info.dataId as TensorData;
-    if (!(d instanceof TensorData)) throw new WebgpuError('internal', 'input does not belong to the webgpu backend');
-    if (d.isReleased) throw new WebgpuError('internal', 'input tensor data was already disposed');
-    return d;
-  }
-
   /** The storage of a tensor, computing it first when it is a lazy expression. */
   storage(d: TensorData): Storage {
     if (!d.storage) this.materialize(d);
     return d.storage!;
   }
 
-  /** The storage buffer of an input. */
-  buffer(info: TensorInfo): GPUBuffer {
-    return this.storage(this.data(info)).buffer;
+  /** The storage buffer of an input (computed first when it is a lazy expression). */
+  buffer(d: TensorData): GPUBuffer {
+    return this.storage(d).buffer;
   }
 
   /** Fresh storage for `size` float32 values, to be written by GPU commands. */

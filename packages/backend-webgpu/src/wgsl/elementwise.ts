@@ -1,6 +1,7 @@
 import type { BinaryKernel, UnaryKernel } from '@msflow/core';
 import type { ExprNode } from '../runtime/tensor_data.js';
-import { header, linearMain, type ParamWriter } from './common.js';
+import { header, linearMain } from './common.js';
+import { Uniforms } from './uniforms.js';
 
 /**
  * Helper functions with better accuracy than the plain formulas: `tanh` that cannot overflow,
@@ -32,57 +33,33 @@ fn m_softplus(x: f32) -> f32 {
 fn m_step(x: f32) -> f32 { return select(0.0, 1.0, x > 0.0); }
 `;
 
-/** WGSL of a unary kernel applied to expression `a`. */
-export function unaryExpr(op: UnaryKernel, a: string): string {
-  switch (op) {
-    case 'Exp':
-      return `exp(${a})`;
-    case 'Log':
-      return `log(${a})`;
-    case 'Tanh':
-      return `m_tanh(${a})`;
-    case 'Atan':
-      return `atan(${a})`;
-    case 'Sigmoid':
-      return `m_sigmoid(${a})`;
-    case 'Softplus':
-      return `m_softplus(${a})`;
-    case 'Relu':
-      return `max(${a}, 0.0)`;
-    case 'Relu6':
-      return `clamp(${a}, 0.0, 6.0)`;
-    case 'Sqrt':
-      return `sqrt(${a})`;
-    case 'Square':
-      return `(${a} * ${a})`;
-    case 'Neg':
-      return `(-${a})`;
-    case 'Abs':
-      return `abs(${a})`;
-    case 'Step':
-      return `m_step(${a})`;
-    case 'Sign':
-      return `sign(${a})`;
-  }
-}
+/** WGSL of each unary kernel applied to an expression. */
+const UNARY: { readonly [K in UnaryKernel]: (a: string) => string } = {
+  Exp: (a) => `exp(${a})`,
+  Log: (a) => `log(${a})`,
+  Tanh: (a) => `m_tanh(${a})`,
+  Atan: (a) => `atan(${a})`,
+  Sigmoid: (a) => `m_sigmoid(${a})`,
+  Softplus: (a) => `m_softplus(${a})`,
+  Relu: (a) => `max(${a}, 0.0)`,
+  Relu6: (a) => `clamp(${a}, 0.0, 6.0)`,
+  Sqrt: (a) => `sqrt(${a})`,
+  Square: (a) => `(${a} * ${a})`,
+  Neg: (a) => `(-${a})`,
+  Abs: (a) => `abs(${a})`,
+  Step: (a) => `m_step(${a})`,
+  Sign: (a) => `sign(${a})`,
+};
 
-/** WGSL of a binary kernel applied to expressions `a` and `b`. */
-export function binaryExpr(op: BinaryKernel, a: string, b: string): string {
-  switch (op) {
-    case 'Add':
-      return `(${a} + ${b})`;
-    case 'Sub':
-      return `(${a} - ${b})`;
-    case 'Mul':
-      return `(${a} * ${b})`;
-    case 'Div':
-      return `(${a} / ${b})`;
-    case 'Maximum':
-      return `max(${a}, ${b})`;
-    case 'Minimum':
-      return `min(${a}, ${b})`;
-  }
-}
+/** WGSL of each binary kernel applied to two expressions. */
+const BINARY: { readonly [K in BinaryKernel]: (a: string, b: string) => string } = {
+  Add: (a, b) => `(${a} + ${b})`,
+  Sub: (a, b) => `(${a} - ${b})`,
+  Mul: (a, b) => `(${a} * ${b})`,
+  Div: (a, b) => `(${a} / ${b})`,
+  Maximum: (a, b) => `max(${a}, ${b})`,
+  Minimum: (a, b) => `min(${a}, ${b})`,
+};
 
 /**
  * How a leaf's index follows from the output's linear index `i`:
@@ -99,70 +76,7 @@ export interface FusedLayout {
   readonly rank: number;
 }
 
-/**
- * Parameter layout of a fused program: word 0 = n; then per leaf one word (`mod`: leaf size,
- * `div`: inner size, `general`: start of its `rank` strides); then the `rank` output dims;
- * then one f32 word per `const` node, in depth-first order.
- */
-export function fusedShader(layout: FusedLayout, wg: number): string {
-  const { node, modes, rank } = layout;
-  const L = modes.length;
-  // Word indices: 1..L leaf words; general strides are appended after the output dims.
-  const dimsAt = 1 + L;
-  let cursor = dimsAt + rank;
-  const strideAt: number[] = [];
-  for (const m of modes) {
-    if (m === 'general') {
-      strideAt.push(cursor);
-      cursor += rank;
-    } else strideAt.push(-1);
-  }
-  let constAt = cursor;
-  const body: string[] = [];
-  if (modes.includes('general')) {
-    body.push('  var r = i;');
-    for (let d = rank - 1; d >= 0; d--) {
-      body.push(`  let c${d} = r % P(${dimsAt + d}u);`);
-      if (d > 0) body.push(`  r = r / P(${dimsAt + d}u);`);
-    }
-  }
-  modes.forEach((m, l) => {
-    let idx: string;
-    if (m === 'same') idx = 'i';
-    else if (m === 'scalar') idx = '0u';
-    else if (m === 'mod') idx = `i % P(${1 + l}u)`;
-    else if (m === 'div') idx = `i / P(${1 + l}u)`;
-    else idx = Array.from({ length: rank }, (_, d) => `c${d} * P(${strideAt[l] + d}u)`).join(' + ');
-    body.push(`  let v${l} = in${l}[${idx}];`);
-  });
-  let tmp = 0;
-  const emit = (n: ExprNode): string => {
-    switch (n.k) {
-      case 'leaf':
-        return `v${n.i}`;
-      case 'const':
-        return `PF(${constAt++}u)`;
-      case 'unary': {
-        const a = emit(n.a);
-        body.push(`  let t${tmp} = ${unaryExpr(n.op, a)};`);
-        return `t${tmp++}`;
-      }
-      case 'binary': {
-        const a = emit(n.a);
-        const b = emit(n.b);
-        body.push(`  let t${tmp} = ${binaryExpr(n.op, a, b)};`);
-        return `t${tmp++}`;
-      }
-    }
-  };
-  const result = emit(node);
-  body.push(`  out[i] = ${result};`);
-  return [header(constAt, modes.map((_, l) => ({ name: `in${l}` })), [{ name: 'out' }]), MATH_HELPERS, linearMain(wg, body.join('\n'))].join(
-    '\n',
-  );
-}
-
-/** Values of a fused program's parameters, laid out as {@link fusedShader} reads them. */
+/** Values of a fused program's uniforms, as {@link fusedUniforms} names them. */
 export interface FusedParams {
   readonly n: number;
   /** Per leaf: `mod` leaf size, `div` inner size, otherwise unused. */
@@ -175,11 +89,66 @@ export interface FusedParams {
   readonly consts: readonly number[];
 }
 
-/** Writes {@link FusedParams} into a {@link ParamWriter}. */
-export function writeFusedParams(w: ParamWriter, p: FusedParams): void {
-  w.u32(p.n);
-  w.u32(...p.leafWords);
-  w.u32(...p.dims);
-  for (const s of p.strides) if (s) w.u32(...s);
-  w.f32(...p.consts);
+/**
+ * The named uniforms of a fused program: `n`; `leaf{l}` of each `mod` or `div` leaf (its size,
+ * or the inner size); the merged output dims `dim{d}` and each `general` leaf's strides
+ * `stride{l}_{d}`; the `const` nodes' values `value{j}` (f32) in depth-first order.
+ */
+export function fusedUniforms(layout: FusedLayout, p: FusedParams): Uniforms {
+  const u = new Uniforms().u32({ n: p.n });
+  layout.modes.forEach((m, l) => {
+    if (m === 'mod' || m === 'div') u.u32({ [`leaf${l}`]: p.leafWords[l] });
+  });
+  if (layout.rank > 0) u.u32s('dim', p.dims);
+  layout.modes.forEach((m, l) => {
+    if (m === 'general') u.u32s(`stride${l}_`, p.strides[l]!);
+  });
+  p.consts.forEach((v, j) => u.f32({ [`value${j}`]: v }));
+  return u;
+}
+
+/** WGSL of a fused program over `layout`, reading the uniforms {@link fusedUniforms} declares. */
+export function fusedShader(layout: FusedLayout, uniforms: Uniforms, wg: number): string {
+  const { node, modes, rank } = layout;
+  const body: string[] = [];
+  if (modes.includes('general')) {
+    body.push('  var r = i;');
+    for (let d = rank - 1; d >= 0; d--) {
+      body.push(`  let c${d} = r % u.dim${d};`);
+      if (d > 0) body.push(`  r = r / u.dim${d};`);
+    }
+  }
+  modes.forEach((m, l) => {
+    let idx: string;
+    if (m === 'same') idx = 'i';
+    else if (m === 'scalar') idx = '0u';
+    else if (m === 'mod') idx = `i % u.leaf${l}`;
+    else if (m === 'div') idx = `i / u.leaf${l}`;
+    else idx = Array.from({ length: rank }, (_, d) => `c${d} * u.stride${l}_${d}`).join(' + ');
+    body.push(`  let v${l} = in${l}[${idx}];`);
+  });
+  let tmp = 0;
+  let constAt = 0;
+  const emit = (n: ExprNode): string => {
+    switch (n.k) {
+      case 'leaf':
+        return `v${n.i}`;
+      case 'const':
+        return `u.value${constAt++}`;
+      case 'unary': {
+        const a = emit(n.a);
+        body.push(`  let t${tmp} = ${UNARY[n.op](a)};`);
+        return `t${tmp++}`;
+      }
+      case 'binary': {
+        const a = emit(n.a);
+        const b = emit(n.b);
+        body.push(`  let t${tmp} = ${BINARY[n.op](a, b)};`);
+        return `t${tmp++}`;
+      }
+    }
+  };
+  const result = emit(node);
+  body.push(`  out[i] = ${result};`);
+  return [header(uniforms, modes.map((_, l) => ({ name: `in${l}` })), [{ name: 'out' }]), MATH_HELPERS, linearMain(wg, body.join('\n'))].join('\n');
 }

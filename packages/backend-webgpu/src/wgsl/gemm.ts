@@ -1,4 +1,5 @@
 import { header, type BindingDecl } from './common.js';
+import type { Uniforms } from './uniforms.js';
 
 /**
  * Tiling of the GEMM template: a workgroup computes a `tm` x `tn` output tile, walking K in
@@ -18,8 +19,8 @@ export const DEFAULT_TILE: GemmTile = { tm: 64, tn: 64, tk: 16, rm: 4, rn: 4 };
 
 /**
  * The operand access of one GEMM-shaped kernel, as WGSL snippets. Shapes and other values the
- * snippets need travel as parameters from word {@link GEMM_PARAMS} on (`P(i)`, `PI(i)`, `PF(i)`);
- * `g` (group index) is in scope everywhere.
+ * snippets need are named uniforms (`u.height`), added next to the GEMM's own `u.m`, `u.n`,
+ * `u.k`, `u.splits`, `u.k_split` and `u.out_size`; `g` (group index) is in scope everywhere.
  *
  * A logical GEMM is C[m, n] = sum_k A[m, k] * B[k, n] for each group `g`, with K split into
  * chunks when the dispatch asks for it (each split writes its own partial result).
@@ -28,8 +29,6 @@ export interface GemmSpec {
   readonly label: string;
   readonly inputs: readonly BindingDecl[];
   readonly outputs: readonly BindingDecl[];
-  /** Extra parameter words after the GEMM's own. */
-  readonly extraParams: number;
   /** Which index changes between neighbouring invocations when loading A: `k` or `m`. */
   readonly aFast: 'k' | 'm';
   /** Which index changes between neighbouring invocations when loading B: `n` or `k`. */
@@ -46,19 +45,16 @@ export interface GemmSpec {
   store(m: string, n: string, v: string, split: string): string;
 }
 
-/** Parameter words the GEMM itself uses: M, N, K, splits, K per split. */
-export const GEMM_PARAMS = 8;
-
 /** Workgroup grid of a GEMM dispatch. */
 export function gemmGrid(tile: GemmTile, m: number, n: number, groups: number, splits: number): [number, number, number] {
   return [Math.ceil(n / tile.tn), Math.ceil(m / tile.tm), groups * splits];
 }
 
 /**
- * WGSL of a tiled, register-blocked GEMM following `spec`.
- * Parameters: P(0)=M, P(1)=N, P(2)=K, P(3)=splits, P(4)=K per split (a multiple of tk).
+ * WGSL of a tiled, register-blocked GEMM following `spec`, reading `uniforms` (which hold
+ * `m`, `n`, `k`, `splits` and `k_split`, the K per split, a multiple of tk).
  */
-export function gemmShader(spec: GemmSpec, tile: GemmTile = DEFAULT_TILE): string {
+export function gemmShader(spec: GemmSpec, uniforms: Uniforms, tile: GemmTile = DEFAULT_TILE): string {
   const { tm, tn, tk, rm, rn } = tile;
   const tx = tn / rn;
   const ty = tm / rm;
@@ -70,14 +66,14 @@ export function gemmShader(spec: GemmSpec, tile: GemmTile = DEFAULT_TILE): strin
   const LB = (tk * tn) / T;
   const lines: string[] = [];
   const L = (s: string) => lines.push(s);
-  L(header(GEMM_PARAMS + spec.extraParams, spec.inputs, spec.outputs));
+  L(header(uniforms, spec.inputs, spec.outputs));
   L(`var<workgroup> As: array<f32, ${tm * tk}>;`);
   L(`var<workgroup> Bs: array<f32, ${tk * tn}>;`);
   L(`@compute @workgroup_size(${T})`);
   L('fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {');
-  L('  let M = P(0u); let N = P(1u); let K = P(2u);');
-  L('  let g = wid.z / P(3u); let split = wid.z % P(3u);');
-  L('  let kBegin = split * P(4u); let kEnd = min(K, kBegin + P(4u));');
+  L('  let M = u.m; let N = u.n; let K = u.k;');
+  L('  let g = wid.z / u.splits; let split = wid.z % u.splits;');
+  L('  let kBegin = split * u.k_split; let kEnd = min(K, kBegin + u.k_split);');
   L(`  let mBase = wid.y * ${tm}u; let nBase = wid.x * ${tn}u;`);
   L(`  let tx = t % ${tx}u; let ty = t / ${tx}u;`);
   // Which A rows / B columns this invocation loads: fixed for the whole K loop.

@@ -6,6 +6,7 @@ import { INTERRUPTED_EXIT, withInterrupt } from '../util/interrupt.js';
 import { table, type Output } from '../util/output.js';
 import { DEMO_DEFAULTS, runDemo } from '../pipeline/demo.js';
 import { pct } from '../pipeline/progress.js';
+import { decisionLine } from './test.js';
 
 /** Flags of `msflow demo`. */
 export interface DemoFlags {
@@ -51,7 +52,8 @@ export async function demoCommand(out: Output, flags: DemoFlags): Promise<void> 
   const human = [
     '',
     `MSFlow demo: ${r.className}, ${r.images.train} training / ${r.images.test} test images, cpu preset, seed ${options.seed}`,
-    table(['metric (x100)', 'last epoch', 'best epoch'], [row('image AUROC', 'imageAuroc'), row('pixel AUROC', 'pixelAuroc'), row('AUPRO (FPR <= 0.3)', 'aupro')]),
+    table(['metric (x100)', 'last epoch', 'best epoch'], [row('image AUROC', 'imageAuroc'), row('image AUROC (user score)', 'imageAurocNll'), row('pixel AUROC', 'pixelAuroc'), row('AUPRO (FPR <= 0.3)', 'aupro')]),
+    decisionLine(r.decision),
     `features ${r.timings.features.toFixed(1)} s on ${r.featuresVia}; training ${r.timings.train.toFixed(1)} s + evaluation ${r.timings.evaluate.toFixed(1)} s (trainer ${r.trainer}; backend ${r.backend.detail}); total ${r.seconds.toFixed(1)} s`,
     `checkpoint: ${rel(r.checkpoint.weights)}`,
     `report:     ${r.report ? rel(r.report.report) : '-'}`,

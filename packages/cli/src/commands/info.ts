@@ -1,6 +1,6 @@
 import { countFlowParameters } from '@msflow/core';
 import { table, type Output } from '../util/output.js';
-import { readCheckpoint } from '@msflow/detector';
+import { describeNormalThreshold, readCheckpoint } from '@msflow/detector';
 import { pct } from '../pipeline/progress.js';
 
 /** `msflow info <checkpoint>`: what a checkpoint holds, validated. */
@@ -35,8 +35,8 @@ export async function infoCommand(out: Output, checkpoint: string): Promise<void
     ['trained on', s.backend ?? '-'],
     ['last metrics', s.metrics?.last ? Object.entries(s.metrics.last.metrics).map(([k, v]) => `${k} ${pct(v)}`).join(', ') || '-' : '-'],
     ['best metrics', s.metrics && Object.keys(s.metrics.best).length ? Object.entries(s.metrics.best).map(([k, v]) => `${k} ${pct(v.value)} (epoch ${v.metaEpoch + 1})`).join(', ') : '-'],
-    ['threshold f1', thresholds.f1 ? `${thresholds.f1.value.toPrecision(6)} (F1 ${pct(thresholds.f1.f1)}, ${thresholds.f1.images} ${thresholds.f1.source} images)` : '-'],
-    ['threshold quantile', thresholds.quantile ? `${thresholds.quantile.value.toPrecision(6)} (q ${thresholds.quantile.q} of ${thresholds.quantile.images} ${thresholds.quantile.source} scores)` : '-'],
+    ['threshold', thresholds.normal ? `${thresholds.normal.value.toPrecision(6)} (${describeNormalThreshold(thresholds.normal)}); pixel threshold ${thresholds.normal.pixel.threshold.toPrecision(6)}` : '-'],
+    ['threshold f1', thresholds.f1 ? `${thresholds.f1.value.toPrecision(6)} (F1 ${pct(thresholds.f1.f1)}, ${thresholds.f1.images} ${thresholds.f1.source} images${thresholds.f1.score ? '' : '; paper score, older version'})` : '-'],
     ['library', s.libraryVersion],
   ];
   out.result(summary, table(['field', 'value'], rows));

@@ -4,7 +4,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { CliError, UsageError, numFlag } from '../util/errors.js';
 import type { Output } from '../util/output.js';
 import { prepareWebModel, webTraining } from '../pipeline/web_model.js';
-import { startWebServer } from '../pipeline/web_server.js';
+import { isLoopback, startWebServer } from '../pipeline/web_server.js';
 
 /** The built page of `@msflow/web` (apps/web/dist), or `--page`. */
 export function findPageDir(page?: string): string {
@@ -44,9 +44,13 @@ export async function serveCommand(out: Output, checkpoint: string | undefined, 
   const port = numFlag(flags.port, '--port') ?? 8080;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: expected 0..65535, got ${flags.port}`);
   const pageDir = findPageDir(flags.page);
+  const host = flags.host ?? '127.0.0.1';
+  if (!isLoopback(host)) {
+    out.warn(`--host ${host}: serving the ${checkpoint ? 'model and its weights' : 'page and the backbone weights'} to every machine that can reach this address (not only this one); use the default 127.0.0.1 unless that is what you want`);
+  }
   if (checkpoint) out.log(`preparing ${checkpoint}: ONNX export for onnxruntime-web, checkpoint and backbone for WebGPU`);
   const model = checkpoint ? await prepareWebModel(checkpoint) : undefined;
-  const server = await startWebServer({ pageDir, model, training: webTraining(), host: flags.host, port });
+  const server = await startWebServer({ pageDir, model, training: webTraining(), host, port });
   const m = model?.manifest;
   const page = relative(process.cwd(), pageDir) || pageDir;
   out.result(

@@ -1,6 +1,8 @@
 import { relative } from 'node:path';
+import type { RunDecision } from '@msflow/eval';
 import { useBackend, DATASET_KINDS } from '@msflow/detector';
 import { choiceFlag, UsageError } from '../util/errors.js';
+import { fprFlag } from '../pipeline/settings.js';
 import { table, type Output } from '../util/output.js';
 import { pct } from '../pipeline/progress.js';
 import { testCheckpoint } from '../pipeline/test.js';
@@ -17,6 +19,7 @@ export interface TestFlags {
   saveThreshold?: boolean;
   heatmaps?: boolean;
   mapScales?: string;
+  fpr?: string;
 }
 
 const rel = (p: string) => relative(process.cwd(), p) || '.';
@@ -30,18 +33,27 @@ export function mapScalesFlag(value: string | undefined): number[] | 'all' | und
   return xs;
 }
 
+/** The stored threshold on the test set, in one line: its FPR on the test normals beside the target. */
+export function decisionLine(d: RunDecision | undefined): string {
+  if (!d) return 'no image threshold stored for the user score (choose one from normal images: --fpr 0.01)';
+  const f = (v: number | undefined) => (v === undefined ? '-' : `${(v * 100).toFixed(1)}%`);
+  return `image threshold ${d.threshold.toPrecision(6)} (${d.from}): FPR on the ${d.normals} test normals ${f(d.fpr)}${d.targetFpr !== undefined ? ` (target ${f(d.targetFpr)})` : ''}, recall on the ${d.anomalous} anomalous ${f(d.recall)}`;
+}
+
 /** `msflow test <checkpoint>`: metrics, thresholds, report and heatmaps for a test split. */
 export async function testCommand(out: Output, checkpoint: string, flags: TestFlags): Promise<void> {
   const kind = choiceFlag(flags.kind, '--kind', DATASET_KINDS);
   const scales = mapScalesFlag(flags.mapScales);
+  const fpr = fprFlag(flags.fpr);
   await useBackend(flags.backend);
   const r = await testCheckpoint(
-    { checkpoint, data: flags.data, kind, className: flags.class, testDir: flags.testDir, masksDir: flags.masks, out: flags.out, saveThreshold: flags.saveThreshold, heatmaps: flags.heatmaps, mapScales: scales },
+    { checkpoint, data: flags.data, kind, className: flags.class, testDir: flags.testDir, masksDir: flags.masks, out: flags.out, saveThreshold: flags.saveThreshold, heatmaps: flags.heatmaps, mapScales: scales, fpr },
     out,
   );
   const m = r.metrics;
   const rows: [string, string][] = [
     ['image AUROC', pct(m.imageAuroc)],
+    ['image AUROC (user score)', pct(m.imageAurocNll)],
     ['pixel AUROC', pct(m.pixelAuroc)],
     ['AUPRO (FPR <= 0.3)', pct(m.aupro)],
     ['image F1-max', pct(m.imageF1Max)],
@@ -60,7 +72,8 @@ export async function testCommand(out: Output, checkpoint: string, flags: TestFl
           ),
         ]
       : []),
-    t.f1 ? `image threshold (F1-max ${pct(t.f1.f1)} on the test set): ${t.f1.value.toPrecision(6)}${flags.saveThreshold === false || scales ? '' : ' (stored in the checkpoint)'}` : 'no F1-max threshold (the test set needs normal and anomalous images)',
+    decisionLine(r.decision),
+    t.f1 ? `F1-max threshold on the test set (F1 ${pct(t.f1.f1)}): ${t.f1.value.toPrecision(6)}${flags.saveThreshold === false || scales ? '' : ' (stored; used only with --threshold f1)'}` : 'no F1-max threshold (the test set needs normal and anomalous images)',
     `report: ${rel(r.files.report)}`,
     `metrics: ${rel(r.files.metrics)}`,
     ...(r.files.heatmaps ? [`heatmaps: ${rel(r.files.heatmaps)}/`] : []),

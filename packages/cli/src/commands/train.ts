@@ -12,14 +12,15 @@ const rel = (p: string) => relative(process.cwd(), p) || '.';
 /** One summary row per trained class. */
 export function outcomeRows(outcomes: readonly TrainOutcome[]): string {
   return table(
-    ['class', 'status', 'image AUROC', 'pixel AUROC', 'AUPRO', 'threshold', 'checkpoint'],
+    ['class', 'status', 'image AUROC', 'pixel AUROC', 'AUPRO', 'threshold', 'FPR test (target)', 'checkpoint'],
     outcomes.map((o) => [
       o.className,
       o.status,
       pct(o.final?.imageAuroc),
       pct(o.final?.pixelAuroc),
       pct(o.final?.aupro),
-      (o.thresholds.f1 ?? o.thresholds.quantile)?.value.toPrecision(4) ?? '-',
+      o.thresholds.normal?.value.toPrecision(4) ?? '-',
+      o.decision?.fpr !== undefined ? `${pct(o.decision.fpr)} (${pct(o.decision.targetFpr)})` : '-',
       rel(o.checkpoint.weights),
     ]),
   );

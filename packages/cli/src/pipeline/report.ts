@@ -1,25 +1,30 @@
 import { join } from 'node:path';
-import type { EvaluationOutput, TrainingMetrics } from '@msflow/core';
+import { mapColorRange, type EvaluationOutput, type TrainingMetrics } from '@msflow/core';
 import {
+  auroc,
   contactSheet,
+  defectOverlay,
   evaluateAnomalyDetection,
   heatmapOverlay,
   RUN_RESULT_SCHEMA,
   writeRgbPng,
   writeRunReport,
   writeRunResult,
+  valueRange,
   type Evaluation,
+  type RunDecision,
   type RunResult,
   type SheetItem,
 } from '@msflow/eval';
-import type { ExtractedSet } from '@msflow/detector';
+import { pickThreshold, thresholdOnSet, type ExtractedSet, type Thresholds } from '@msflow/detector';
 
 /** The metrics the CLI prints and tracks per meta-epoch. */
 export const HEADLINE_METRICS = ['imageAuroc', 'pixelAuroc', 'aupro', 'imageF1Max', 'pixelF1Max'] as const;
 
 /**
  * Metrics of one evaluation pass (image AUROC, pixel AUROC on the additive map, AUPRO on the
- * multiplicative map, F1-max), as MSFlow computes them. `detail` adds the ROC/PRO curves and the
+ * multiplicative map, F1-max), as MSFlow computes them, plus `imageAurocNll`, the image AUROC of
+ * the user-facing score. `detail` adds the ROC/PRO curves and the
  * per-defect-type breakdown (the final report's; not needed for every meta-epoch).
  *
  * @example
@@ -29,7 +34,7 @@ export const HEADLINE_METRICS = ['imageAuroc', 'pixelAuroc', 'aupro', 'imageF1Ma
  * ```
  */
 export function scoreEvaluation(output: EvaluationOutput, set: ExtractedSet, detail = false): Evaluation {
-  return evaluateAnomalyDetection({
+  const evaluation = evaluateAnomalyDetection({
     imageScores: output.imageScores,
     labels: set.labels,
     pixelMaps: set.masks ? output.addMaps : undefined,
@@ -40,6 +45,16 @@ export function scoreEvaluation(output: EvaluationOutput, set: ExtractedSet, det
     curves: detail,
     ...(detail ? { types: set.types } : {}),
   });
+  // The user-facing score ranks the same images: its AUROC beside the paper score's.
+  if (evaluation.metrics.imageAuroc !== undefined) evaluation.metrics.imageAurocNll = auroc(output.nllScores, set.labels);
+  return evaluation;
+}
+
+/** The stored image threshold (`auto`) applied to a labelled set, for the report. */
+export function decisionOn(thresholds: Thresholds | undefined, output: EvaluationOutput, set: ExtractedSet): RunDecision | undefined {
+  const t = pickThreshold(thresholds ?? {}, 'auto');
+  if (!t) return undefined;
+  return { threshold: t.value, from: t.from, ...(thresholds?.normal ? { targetFpr: thresholds.normal.targetFpr } : {}), ...thresholdOnSet(t.value, output.nllScores, set.labels) };
 }
 
 /** Everything a test report shows. */
@@ -57,6 +72,8 @@ export interface ReportInput {
   notes?: string[];
   /** Write one heatmap PNG per test image (default true). */
   heatmaps?: boolean;
+  /** The checkpoint's thresholds: the image decision, the pixel threshold and the colour scale. */
+  thresholds?: Thresholds;
 }
 
 /** Paths written by {@link writeEvaluationReport}. */
@@ -69,8 +86,9 @@ export interface ReportFiles {
 const stemOf = (p: string): string => p.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '');
 
 /**
- * Writes `metrics.json` (msflow-run-result/1), `report.html` (metrics, ROC/PRO curves, a contact
- * sheet) and `heatmaps/<type>_<image>.png` into `dir`, each atomically.
+ * Writes `metrics.json` (msflow-run-result/1), `report.html` (metrics, the stored threshold on
+ * this set, ROC/PRO curves, a contact sheet) and `heatmaps/<type>_<image>.png` (the NLL map on
+ * the model's colour scale, defect contour in white) into `dir`, each atomically.
  *
  * @example
  * ```ts
@@ -81,6 +99,7 @@ export function writeEvaluationReport(dir: string, r: ReportInput): ReportFiles 
   const { height, width } = r.output.shape;
   const px = height * width;
   const best = r.training && Object.keys(r.training.best).length > 0 ? r.training.best : undefined;
+  const decision = decisionOn(r.thresholds, r.output, r.set);
   const result: RunResult = {
     schema: RUN_RESULT_SCHEMA,
     createdAt: new Date().toISOString(),
@@ -95,7 +114,9 @@ export function writeEvaluationReport(dir: string, r: ReportInput): ReportFiles 
       : {}),
     timings: r.timings,
     imageScores: Array.from(r.output.imageScores),
+    nllScores: Array.from(r.output.nllScores),
     labels: Array.from(r.set.labels),
+    ...(decision ? { decision } : {}),
     paths: r.set.paths,
     config: r.config,
     ...(r.evaluation.byType ? { byType: r.evaluation.byType } : {}),
@@ -103,21 +124,26 @@ export function writeEvaluationReport(dir: string, r: ReportInput): ReportFiles 
   };
   const files: ReportFiles = { metrics: join(dir, 'metrics.json'), report: join(dir, 'report.html') };
   writeRunResult(files.metrics, result);
-  const maps = r.output.addMaps;
+  // The user-facing map on the model's one colour scale (fixed by normal images), with the
+  // defect contour at the pixel threshold; without a stored scale, one range over the test set.
+  const maps = r.output.nllMaps;
   const rgb = r.set.rgb;
+  const pixel = r.thresholds?.normal?.pixel;
+  const scale = pixel ? mapColorRange(pixel) : maps ? (({ min, max }) => ({ vmin: min, vmax: max }))(valueRange(maps)) : undefined;
   const sheets: { caption: string; image: ReturnType<typeof contactSheet> }[] = [];
-  if (maps && rgb) {
+  if (maps && rgb && scale) {
     const image = (i: number) => ({ width, height, data: rgb.subarray(i * px * 3, (i + 1) * px * 3) });
     const map = (i: number) => maps.subarray(i * px, (i + 1) * px);
     const bad = [...r.set.labels.keys()].filter((i) => r.set.labels[i] === 1);
     const good = [...r.set.labels.keys()].filter((i) => r.set.labels[i] === 0);
     const pick = [...bad.slice(0, 12), ...good.slice(0, 4)];
     const items: SheetItem[] = pick.map((i) => ({ image: image(i), map: map(i), mask: r.set.masks?.subarray(i * px, (i + 1) * px), label: r.set.labels[i] as 0 | 1 }));
-    if (items.length > 0) sheets.push({ caption: `${items.length} of ${r.output.count} test images`, image: contactSheet(items, { threshold: r.evaluation.thresholds.pixel, columns: 4 }) });
+    if (items.length > 0) sheets.push({ caption: `${items.length} of ${r.output.count} test images`, image: contactSheet(items, { ...scale, threshold: pixel?.threshold, columns: 4 }) });
     if (r.heatmaps !== false) {
       files.heatmaps = join(dir, 'heatmaps');
       for (let i = 0; i < r.output.count; i++) {
-        writeRgbPng(join(files.heatmaps, `${r.set.types[i]}_${stemOf(r.set.paths[i])}.png`), heatmapOverlay(image(i), map(i)));
+        const shown = pixel ? defectOverlay(image(i), map(i), { ...scale, threshold: pixel.threshold }) : heatmapOverlay(image(i), map(i), scale);
+        writeRgbPng(join(files.heatmaps, `${r.set.types[i]}_${stemOf(r.set.paths[i])}.png`), shown);
       }
     }
   }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { ConfigError, PRESETS, presetConfig, type ConfigOverrides, type MSFlowConfig } from '@msflow/core';
 import { readConfigFile } from '../util/config.js';
+import { checkConfigFile, type KeyKind } from '../util/config_schema.js';
 import { choiceFlag, fractionFlag, intFlag, numFlag, UsageError } from '../util/errors.js';
 import { backboneIdentity, type TrainerChoice, DATASET_KINDS, type DatasetKind } from '@msflow/detector';
 
@@ -8,13 +9,13 @@ import { backboneIdentity, type TrainerChoice, DATASET_KINDS, type DatasetKind }
  * `--size`: `N` (square) or `HxW` (height x width, e.g. `288x384` for 300x400 portrait images
  * kept near their aspect), each a multiple of 32, the backbone's deepest pooled stride.
  */
-export function sizeFlag(value: string | number | undefined): [number, number] | undefined {
+export function sizeFlag(value: string | number | undefined, flag = '--size'): [number, number] | undefined {
   if (value === undefined) return undefined;
   const text = String(value).trim();
   const m = /^(\d+)(?:x(\d+))?$/.exec(text);
   const [h, w] = m ? [Number(m[1]), Number(m[2] ?? m[1])] : [NaN, NaN];
   if (!(h >= 32 && w >= 32 && h % 32 === 0 && w % 32 === 0)) {
-    throw new UsageError(`--size: expected N or HxW (height x width), each a multiple of 32 (the backbone's deepest pooled stride), got '${value}'`);
+    throw new UsageError(`${flag}: expected N or HxW (height x width), each a multiple of 32 (the backbone's deepest pooled stride), got '${value}'`);
   }
   return [h, w];
 }
@@ -25,6 +26,16 @@ function listFlag(value: string | string[] | undefined, flag: string): string[] 
   const list = (Array.isArray(value) ? value : String(value).split(',')).map((s) => String(s).trim()).filter(Boolean);
   if (list.length === 0) throw new UsageError(`${flag}: expected a comma-separated list of names, got '${value}'`);
   return list;
+}
+
+/** Normal training images held out by default: the threshold's false-positive rate is estimated on images the flows did not fit. */
+export const DEFAULT_VAL_SPLIT = 0.2;
+/** Default false-positive rate of the image threshold (`--fpr`). */
+export const DEFAULT_FPR = 0.01;
+
+/** `--fpr` (or `name`, e.g. a config file's key): a false-positive rate in [0, 0.5]. */
+export function fprFlag(value: string | number | undefined, name = '--fpr'): number | undefined {
+  return fractionFlag(value, name, 0, 0.5);
 }
 
 /** Settings of `msflow train` (and the demo), after config file and flags are merged. */
@@ -42,12 +53,16 @@ export interface TrainSettings {
   backbone: string;
   /** Runs root (`runs`). */
   out: string;
-  /** Fraction of normal training images held out for the thresholds (0: none). */
+  /** Fraction of normal training images held out for the thresholds (0: none; the training images' own scores are optimistic). */
   valSplit: number;
-  /** Quantile of normal scores used as the normal-only threshold. */
-  quantile: number;
+  /** False-positive rate on the held-out normal images at which the image threshold is chosen. */
+  fpr: number;
   /** Evaluate on the test split after every meta-epoch (when there is one). */
   evaluate: boolean;
+  /** Whether `--eval`/`--no-eval` (or the file's `eval`) chose it; otherwise a resumed run keeps its own choice. */
+  evaluateChosen: boolean;
+  /** Whether `valSplit` was given (the default holds nothing out of a set too small to hold out 2 images). */
+  valSplitChosen: boolean;
   resume?: string;
   /** Whether the user chose the model structure (preset, config file or model flags). */
   explicitModel: boolean;
@@ -79,7 +94,7 @@ export interface TrainFlags {
   size?: string | number;
   out?: string;
   valSplit?: string | number;
-  quantile?: string | number;
+  fpr?: string | number;
   eval?: boolean;
   resume?: string;
   featureCache?: string;
@@ -90,7 +105,32 @@ export interface TrainFlags {
   model?: ConfigOverrides;
 }
 
-const FILE_KEYS = new Set(['data', 'kind', 'class', 'testDir', 'masks', 'preset', 'backend', 'backbone', 'seed', 'epochs', 'subEpochs', 'batchSize', 'lr', 'translate', 'size', 'out', 'valSplit', 'quantile', 'eval', 'featureCache', 'trainer', 'executionProviders', 'model']);
+/** The keys a train config file may have, and what each holds. */
+const FILE_KEYS: Readonly<Record<string, KeyKind>> = {
+  data: 'path',
+  kind: 'name',
+  class: 'name',
+  testDir: 'path',
+  masks: 'path',
+  preset: 'name',
+  backend: 'name',
+  backbone: 'path',
+  seed: 'number',
+  epochs: 'number',
+  subEpochs: 'number',
+  batchSize: 'number',
+  lr: 'number',
+  translate: 'number',
+  size: 'number',
+  out: 'path',
+  valSplit: 'number',
+  fpr: 'number',
+  eval: 'boolean',
+  featureCache: 'name',
+  trainer: 'name',
+  executionProviders: 'names',
+  model: 'model',
+};
 
 /**
  * Merges a config file (JSON or YAML, keys as the long flag names in camelCase plus `model` for
@@ -104,23 +144,25 @@ const FILE_KEYS = new Set(['data', 'kind', 'class', 'testDir', 'masks', 'preset'
  */
 export function resolveTrainSettings(flags: TrainFlags): TrainSettings {
   const file = flags.config ? readConfigFile(flags.config) : {};
-  const unknown = Object.keys(file).filter((k) => !FILE_KEYS.has(k));
-  if (unknown.length) throw new UsageError(`--config: ${flags.config} has unknown key(s) ${unknown.join(', ')} (known: ${[...FILE_KEYS].join(', ')})`);
+  if (flags.config) checkConfigFile(file, flags.config, FILE_KEYS);
   const f = { ...(file as TrainFlags) };
   for (const [k, v] of Object.entries(flags)) if (v !== undefined && k !== 'config') (f as Record<string, unknown>)[k] = v;
+  // A value from the file is named by its key and the file, a value from a flag by the flag.
+  const fromFile = (key: keyof TrainFlags) => flags[key] === undefined && key in file;
+  const label = (key: keyof TrainFlags, flag: string) => (fromFile(key) ? `--config ${flags.config}: ${key}` : flag);
 
   const preset = f.preset ?? 'cpu';
-  if (!PRESETS[preset]) throw new UsageError(`--preset: unknown preset '${preset}' (known: ${Object.keys(PRESETS).join(', ')})`);
-  const kind = choiceFlag(f.kind, '--kind', DATASET_KINDS) ?? 'mvtec';
-  const size = sizeFlag(f.size);
-  const metaEpochs = intFlag(f.epochs, '--epochs', 1);
-  const subEpochs = intFlag(f.subEpochs, '--sub-epochs', 1);
-  const batchSize = intFlag(f.batchSize, '--batch-size', 1);
-  const lr = numFlag(f.lr, '--lr');
-  if (lr !== undefined && !(lr > 0)) throw new UsageError(`--lr: expected a positive number, got '${f.lr}'`);
+  if (!PRESETS[preset]) throw new UsageError(`${label('preset', '--preset')}: unknown preset '${preset}' (known: ${Object.keys(PRESETS).join(', ')})`);
+  const kind = choiceFlag(f.kind, label('kind', '--kind'), DATASET_KINDS) ?? 'mvtec';
+  const size = sizeFlag(f.size, label('size', '--size'));
+  const metaEpochs = intFlag(f.epochs, label('epochs', '--epochs'), 1);
+  const subEpochs = intFlag(f.subEpochs, label('subEpochs', '--sub-epochs'), 1);
+  const batchSize = intFlag(f.batchSize, label('batchSize', '--batch-size'), 1);
+  const lr = numFlag(f.lr, label('lr', '--lr'));
+  if (lr !== undefined && !(lr > 0)) throw new UsageError(`${label('lr', '--lr')}: expected a positive number, got '${f.lr}'`);
   // Below 0.5: a shift of half the image or more leaves edge pixels repeated over most of it.
-  const translate = fractionFlag(f.translate, '--translate', 0, 0.49);
-  const seed = intFlag(f.seed, '--seed', 0);
+  const translate = fractionFlag(f.translate, label('translate', '--translate'), 0, 0.49);
+  const seed = intFlag(f.seed, label('seed', '--seed'), 0);
   const model = f.model ?? {};
   if (typeof model !== 'object' || Array.isArray(model)) throw new UsageError(`--config: 'model' must be an object of MSFlow config fields`);
   const overrides: ConfigOverrides = {
@@ -153,13 +195,15 @@ export function resolveTrainSettings(flags: TrainFlags): TrainSettings {
     backend: f.backend ?? 'auto',
     backbone: backbone === 'default' || backbone === 'random' ? backbone : resolve(backbone),
     out: resolve(f.out ?? 'runs'),
-    valSplit: fractionFlag(f.valSplit, '--val-split', 0, 0.5) ?? 0,
-    quantile: fractionFlag(f.quantile, '--quantile', 0.5, 1) ?? 0.99,
+    valSplit: fractionFlag(f.valSplit, label('valSplit', '--val-split'), 0, 0.5) ?? DEFAULT_VAL_SPLIT,
+    fpr: fprFlag(f.fpr, label('fpr', '--fpr')) ?? DEFAULT_FPR,
     evaluate: f.eval ?? true,
+    evaluateChosen: f.eval !== undefined,
+    valSplitChosen: f.valSplit !== undefined,
     resume: f.resume,
     explicitModel: flags.preset !== undefined || flags.config !== undefined || size !== undefined,
-    featureCache: choiceFlag(f.featureCache, '--feature-cache', ['auto', 'memory', 'disk'] as const) ?? 'auto',
-    trainer: choiceFlag(f.trainer, '--trainer', ['auto', 'traced', 'eager'] as const) ?? 'auto',
-    executionProviders: listFlag(f.executionProviders, '--execution-providers'),
+    featureCache: choiceFlag(f.featureCache, label('featureCache', '--feature-cache'), ['auto', 'memory', 'disk'] as const) ?? 'auto',
+    trainer: choiceFlag(f.trainer, label('trainer', '--trainer'), ['auto', 'traced', 'eager'] as const) ?? 'auto',
+    executionProviders: listFlag(f.executionProviders, label('executionProviders', '--execution-providers')),
   };
 }

@@ -1,10 +1,11 @@
 import { dirname, resolve } from 'node:path';
-import { evaluate, getBackend, restoreModel } from '@msflow/core';
+import { assertFiniteScores, evaluate, getBackend, restoreModel } from '@msflow/core';
 import type { TypeMetrics } from '@msflow/eval';
 import { UsageError } from '../util/errors.js';
 import type { Output } from '../util/output.js';
-import { readCheckpoint, updateCliInfo, type CheckpointPaths, openSplit, type DatasetKind, type DatasetRef, FeatureExtractor, f1Threshold, type Thresholds } from '@msflow/detector';
-import { scoreEvaluation, writeEvaluationReport, type ReportFiles } from './report.js';
+import type { RunDecision } from '@msflow/eval';
+import { readCheckpoint, updateCliInfo, type CheckpointPaths, openSplit, type DatasetKind, type DatasetRef, FeatureExtractor, f1Threshold, recalibrate, type NormalThreshold, type Thresholds } from '@msflow/detector';
+import { decisionOn, scoreEvaluation, writeEvaluationReport, type ReportFiles } from './report.js';
 
 /** Options of {@link testCheckpoint}. */
 export interface TestOptions {
@@ -17,8 +18,13 @@ export interface TestOptions {
   masksDir?: string;
   /** Where to write metrics.json, report.html and heatmaps/ (default: `<run>/test`). */
   out?: string;
-  /** Store the test set's F1-max threshold in the checkpoint (default true). */
+  /** Store the test set's F1-max threshold (and with `fpr` the new normal threshold) in the checkpoint (default true). */
   saveThreshold?: boolean;
+  /**
+   * Choose the image threshold again at this false-positive rate, on the normal images the
+   * checkpoint's training held out (no test image is read for it).
+   */
+  fpr?: number;
   heatmaps?: boolean;
   /**
    * Score with these scales' maps (`all`: every scale) instead of the checkpoint's `mapScales`
@@ -36,6 +42,8 @@ export interface TestOutcome {
   /** The metrics per defect type, each against the normal test images. */
   byType?: TypeMetrics[];
   thresholds: Thresholds;
+  /** The stored (or newly chosen) image threshold on this set: FPR on its normals beside the target. */
+  decision?: RunDecision;
   files: ReportFiles;
   images: { total: number; anomalous: number };
   backend: { name: string; detail: string };
@@ -45,8 +53,9 @@ export interface TestOutcome {
 
 /**
  * Scores a checkpoint on a test split on the active backend: metrics (image AUROC, pixel AUROC,
- * AUPRO, F1-max), the F1-max image threshold (stored in the checkpoint sidecar), and the report
- * files.
+ * AUPRO, F1-max), the stored image threshold's false-positive rate on the test normals, the
+ * F1-max image threshold (stored in the checkpoint sidecar, used only when asked for), and the
+ * report files. With `fpr`, first chooses the image threshold again on the held-out normal images.
  *
  * @example
  * ```ts
@@ -64,6 +73,7 @@ export async function testCheckpoint(o: TestOptions, out: Output): Promise<TestO
   else throw new UsageError('--data: required (the checkpoint does not record its dataset)');
   if (!ref.className && ref.kind !== 'folder') throw new UsageError('--class: required with --data');
   const config = ckpt.sidecar.config;
+  if (o.fpr !== undefined && o.mapScales) throw new UsageError("--fpr: not with --map-scales (the threshold would not fit the checkpoint's own scoring)");
   if (o.mapScales === 'all') delete config.mapScales;
   else if (o.mapScales) {
     const n = config.channels.length;
@@ -76,6 +86,7 @@ export async function testCheckpoint(o: TestOptions, out: Output): Promise<TestO
   let t = performance.now();
   const fx = await FeatureExtractor.open(ckpt.sidecar.cli?.backbone ?? 'default', config);
   let set;
+  let normal: NormalThreshold | undefined;
   try {
     const spec = fx.backbone.spec;
     if (spec.id !== config.backbone || spec.padMode !== config.backbonePadding) {
@@ -84,6 +95,14 @@ export async function testCheckpoint(o: TestOptions, out: Output): Promise<TestO
     const bar = out.progress(`features ${ref.className}`, ds.length);
     set = await fx.extract(ds, { onProgress: (d) => bar.tick(d) });
     bar.end();
+    if (o.fpr !== undefined) {
+      const m = restoreModel(ckpt);
+      try {
+        normal = await recalibrate(ckpt, m, fx, o.fpr);
+      } finally {
+        m.dispose();
+      }
+    }
   } finally {
     await fx.dispose();
   }
@@ -99,15 +118,20 @@ export async function testCheckpoint(o: TestOptions, out: Output): Promise<TestO
     model.dispose();
   }
   timings.inference = (performance.now() - t) / 1000;
+  assertFiniteScores(output.imageScores, set.paths, ckpt.paths.weights);
+  assertFiniteScores(output.nllScores, set.paths, ckpt.paths.weights);
   t = performance.now();
   const evaluation = scoreEvaluation(output, set, true);
   timings.metrics = (performance.now() - t) / 1000;
-  const thresholds: Thresholds = { ...(ckpt.sidecar.cli?.thresholds ?? {}) };
-  const f1 = f1Threshold(output.imageScores, set.labels, 'test');
-  if (f1) {
-    thresholds.f1 = f1;
-    if (o.saveThreshold !== false && !o.mapScales) updateCliInfo(ckpt.paths, (cli) => ({ ...cli, thresholds: { ...cli.thresholds, f1 } }));
+  const f1 = f1Threshold(output.nllScores, set.labels, 'test');
+  const found: Thresholds = { ...(normal ? { normal } : {}), ...(f1 ? { f1 } : {}) };
+  const thresholds: Thresholds = { ...(ckpt.sidecar.cli?.thresholds ?? {}), ...found };
+  if (o.saveThreshold !== false && !o.mapScales && (normal || f1)) {
+    updateCliInfo(ckpt.paths, (cli) => ({ ...cli, thresholds: { ...cli.thresholds, ...found }, ...(normal ? { split: { ...cli.split, valSplit: cli.split?.valSplit ?? 0, fpr: o.fpr } } : {}) }));
   }
+  // Other map scales give other scores: the stored thresholds do not apply to them.
+  const applicable = o.mapScales ? {} : thresholds;
+  const decision = decisionOn(applicable, output, set);
   const info = getBackend().info();
   const backend = { name: info.name, detail: info.detail.split(';')[0] };
   timings.total = (performance.now() - t0) / 1000;
@@ -122,6 +146,7 @@ export async function testCheckpoint(o: TestOptions, out: Output): Promise<TestO
     timings,
     config: config as unknown as Record<string, unknown>,
     heatmaps: o.heatmaps,
+    thresholds: applicable,
   });
   return {
     className: ref.className,
@@ -129,6 +154,7 @@ export async function testCheckpoint(o: TestOptions, out: Output): Promise<TestO
     metrics: evaluation.metrics,
     ...(evaluation.byType ? { byType: evaluation.byType } : {}),
     thresholds,
+    ...(decision ? { decision } : {}),
     files,
     images: { total: set.labels.length, anomalous: set.labels.reduce((n, l) => n + l, 0) },
     backend: { name: backend.name, detail: backend.detail },

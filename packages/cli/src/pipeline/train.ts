@@ -1,13 +1,13 @@
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { getBackend, MSFlowModel, restoreModel, restoreTrainer, Trainer, validationLoss, type EvaluationOutput, type FeatureSet, type FeatureSource, type MSFlowConfig, type TrainingMetrics } from '@msflow/core';
-import type { Evaluation, TypeMetrics } from '@msflow/eval';
+import { assertFiniteScores, CheckpointError, getBackend, MSFlowModel, restoreModel, restoreTrainer, Trainer, validationLoss, type EvaluationOutput, type FeatureSet, type FeatureSource, type MSFlowConfig, type TrainingMetrics } from '@msflow/core';
+import type { Evaluation, RunDecision, TypeMetrics } from '@msflow/eval';
 import { CliError, UsageError } from '../util/errors.js';
 import type { Output } from '../util/output.js';
-import { readCheckpoint, writeCheckpoint, type CheckpointPaths, type CliSidecarInfo, computePaths, type ComputePaths, hasTestSplit, openSplit, type DatasetRef, FeatureExtractor, type ExtractedSet, splitIndices, subsetFeatures, ShiftedFeatures, f1Threshold, quantile, type Thresholds } from '@msflow/detector';
+import { checkpointStem, lockRun, readCheckpoint, writeCheckpoint, type CheckpointPaths, type CliSidecarInfo, computePaths, type ComputePaths, hasTestSplit, openSplit, type DatasetRef, FeatureExtractor, type ExtractedSet, splitIndices, subsetFeatures, ShiftedFeatures, f1Threshold, normalThreshold, type Thresholds } from '@msflow/detector';
 import { trainProgress } from './progress.js';
-import { HEADLINE_METRICS, scoreEvaluation, writeEvaluationReport, type ReportFiles } from './report.js';
-import { LazyRunDir } from './run_dir.js';
+import { decisionOn, HEADLINE_METRICS, scoreEvaluation, writeEvaluationReport, type ReportFiles } from './report.js';
+import { LazyRunDir, removeStaleFeatureCaches } from './run_dir.js';
 import type { TrainSettings } from './settings.js';
 
 /** What training one class produced. */
@@ -23,6 +23,8 @@ export interface TrainOutcome {
   /** The final model's metrics per defect type, each against the normal test images. */
   finalByType?: TypeMetrics[];
   thresholds: Thresholds;
+  /** The stored image threshold on the test split: FPR on its normals beside the target. */
+  decision?: RunDecision;
   report?: ReportFiles;
   images: { train: number; validation: number; test: number };
   backend: { name: string; detail: string };
@@ -80,6 +82,22 @@ function datasetRef(s: TrainSettings, className: string, recorded?: DatasetRef):
  * ```
  */
 export async function trainClass(s: TrainSettings, className: string, ctx: TrainContext): Promise<TrainOutcome> {
+  // One writer per run: a resumed run's folder is locked (and what a killed writer left there
+  // tidied) before its checkpoint is read; a new run's folder when it is created.
+  const resumeDir = s.resume ? dirname(checkpointStem(s.resume)) : undefined;
+  const lock = resumeDir ? lockRun(resumeDir, 'msflow train --resume') : undefined;
+  if (resumeDir && lock?.tidied.length) ctx.out.log(`${resumeDir}: ${lock.tidied.join(', ')} (left by an interrupted run)`);
+  const run = new LazyRunDir(s.out, className, resumeDir && lock ? { dir: resumeDir, lock } : undefined);
+  try {
+    const stale = removeStaleFeatureCaches(join(s.out, '.feature-cache'));
+    if (stale.length) ctx.out.log(`removed ${stale.length} feature cache file(s) of interrupted runs from ${join(s.out, '.feature-cache')}`);
+    return await trainInRun(s, className, ctx, run);
+  } finally {
+    run.close();
+  }
+}
+
+async function trainInRun(s: TrainSettings, className: string, ctx: TrainContext, run: LazyRunDir): Promise<TrainOutcome> {
   const { out } = ctx;
   const t0 = performance.now();
   const timings: Record<string, number> = {};
@@ -90,7 +108,9 @@ export async function trainClass(s: TrainSettings, className: string, ctx: Train
   const backboneChoice = resumed?.sidecar.cli?.backbone ?? s.backbone;
   const ref = datasetRef(s, resumed?.sidecar.cli?.dataset?.className ?? className, resumed?.sidecar.cli?.dataset);
   const trainSet = openSplit(ref, 'train', { size: config.inputSize });
-  const testDs = s.evaluate && hasTestSplit(ref) ? openSplit(ref, 'test', { size: config.inputSize, keepRgb: true }) : undefined;
+  // A resumed run keeps its own --eval / --no-eval unless the flag is given again.
+  const evaluateRun = resumed && !s.evaluateChosen ? (resumed.sidecar.cli?.evaluate ?? true) : s.evaluate;
+  const testDs = evaluateRun && hasTestSplit(ref) ? openSplit(ref, 'test', { size: config.inputSize, keepRgb: true }) : undefined;
 
   // Features: the frozen backbone runs once per image. A disk cache (float16) lives under the runs
   // root for the duration of this process only.
@@ -121,9 +141,17 @@ export async function trainClass(s: TrainSettings, className: string, ctx: Train
   timings.features = seconds(t);
   out.log(`${ref.className}: features of ${train.features.count} training${test ? ` and ${test.features.count} test` : ''} images in ${timings.features.toFixed(1)} s (backbone ${config.backbone} on ${fx.via}; training features in ${train.where === 'disk' ? `a float16 file ${cachePath}` : 'memory'})`);
   const recordedSplit = resumed?.sidecar.cli?.split;
-  const valSplit = recordedSplit?.valSplit ?? s.valSplit;
-  const q = recordedSplit?.quantile ?? s.quantile;
-  const split = splitIndices(train.features.count, valSplit, config.seed);
+  let valSplit = recordedSplit?.valSplit ?? s.valSplit;
+  const fpr = recordedSplit?.fpr ?? s.fpr;
+  let split = splitIndices(train.features.count, valSplit, config.seed);
+  if (!recordedSplit && !s.valSplitChosen && split.validation.length > 0 && split.validation.length < 2) {
+    // The default split of a tiny set: one held-out image cannot set a false-positive rate.
+    out.log(`${ref.className}: ${train.features.count} training images are too few to hold ${valSplit * 100}% out (the threshold needs at least 2): it comes from the training images' own scores (optimistic)`);
+    valSplit = 0;
+    split = splitIndices(train.features.count, 0, config.seed);
+  }
+  const normalCount = split.validation.length || split.train.length;
+  if (normalCount < 2) throw new UsageError(`--val-split: ${valSplit} of ${train.features.count} images holds out ${normalCount}; the threshold needs at least 2 normal images`);
   const trainFeatures = split.validation.length ? subsetFeatures(train.features, split.train) : train.features;
   const valFeatures = split.validation.length ? subsetFeatures(train.features, split.validation) : undefined;
   await ctx.onFeatures?.({ className: ref.className, config, train: trainFeatures, test, seconds: timings.features });
@@ -135,9 +163,20 @@ export async function trainClass(s: TrainSettings, className: string, ctx: Train
   const scoring = paths.scoring(model);
   const evaluate = scoring.evaluate;
   out.log(`${ref.className}: trainer ${trainer.stepper.description}${paths.why ? ` (not traced: ${paths.why})` : ''}`);
-  const run = new LazyRunDir(s.out, ref.className, resumed ? dirname(resumed.paths.weights) : undefined);
-  const cli: CliSidecarInfo = { backbone: backboneChoice, dataset: ref, thresholds: {}, split: { valSplit, quantile: q } };
-  const save = () => writeCheckpoint(join(run.path(), 'model'), model, { trainer, preset: resumed?.sidecar.preset ?? s.preset, backend: backend.name, cli });
+  const cli: CliSidecarInfo = { backbone: backboneChoice, dataset: ref, thresholds: {}, split: { valSplit, fpr }, evaluate: evaluateRun };
+  const save = async () => {
+    let saved: CheckpointPaths;
+    try {
+      saved = await writeCheckpoint(join(run.path(), 'model'), model, { trainer, preset: resumed?.sidecar.preset ?? s.preset, backend: backend.name, cli });
+    } catch (err) {
+      if (!(err instanceof CheckpointError)) throw err;
+      const kept = run.saved ? ` (the previous checkpoint in ${run.created} is kept)` : '';
+      throw new CliError(`${ref.className}: training diverged, the checkpoint was not saved${kept}: ${err.message}`);
+    }
+    run.markSaved();
+    return saved;
+  };
+  const scored = (what: string) => `the model being trained on ${ref.className} (${what})`;
   let shifted: ShiftedFeatures | undefined;
   try {
     const tc = config.train;
@@ -181,6 +220,8 @@ export async function trainClass(s: TrainSettings, className: string, ctx: Train
               const metrics: Record<string, number> = valFeatures ? { valLossPerDim: (await validationLoss(m, valFeatures, tc.batchSize)).lossPerDim } : {};
               if (test) {
                 const output = await evaluate(test.features);
+                assertFiniteScores(output.imageScores, test.paths, scored(`meta-epoch ${trainer.state.metrics.history.length + 1}`));
+                assertFiniteScores(output.nllScores, test.paths, scored(`meta-epoch ${trainer.state.metrics.history.length + 1}`));
                 const evaluation = scoreEvaluation(output, test);
                 last = { output, evaluation };
                 for (const k of HEADLINE_METRICS) if (Number.isFinite(evaluation.metrics[k])) metrics[k] = evaluation.metrics[k];
@@ -205,17 +246,21 @@ export async function trainClass(s: TrainSettings, className: string, ctx: Train
       return { className: ref.className, status: 'cancelled', runDir: run.path(), checkpoint, metrics: result.metrics, thresholds: {}, images: { train: trainFeatures.count, validation: valFeatures?.count ?? 0, test: test?.features.count ?? 0 }, backend, trainer: trainer.stepper.description, featuresVia: fx.via, timings };
     }
 
-    // Thresholds: a quantile of normal scores (held-out when there is a validation split), and
-    // F1-max on the test set when it has both labels.
+    // Thresholds: at --fpr on normal images (held out when there is a validation split; no label
+    // read), and F1-max on the test set when it has both labels (stored, used only when asked).
     t = performance.now();
-    const normal = valFeatures ?? trainFeatures;
-    const normalScores = (await evaluate(normal, { maps: false })).imageScores;
-    cli.thresholds.quantile = { value: quantile(normalScores, q), q, source: valFeatures ? 'validation' : 'train', images: normal.count };
+    const normalOutput = await evaluate(valFeatures ?? trainFeatures);
+    const normalImage = (i: number) => `normal ${valFeatures ? 'validation' : 'training'} image ${i}`;
+    assertFiniteScores(normalOutput.imageScores, normalImage, scored('thresholds'));
+    assertFiniteScores(normalOutput.nllScores, normalImage, scored('thresholds'));
+    cli.thresholds.normal = normalThreshold(normalOutput, fpr, valFeatures ? 'validation' : 'train');
     if (!last && test) {
       const output = await evaluate(test.features);
+      assertFiniteScores(output.imageScores, test.paths, scored('final evaluation'));
+      assertFiniteScores(output.nllScores, test.paths, scored('final evaluation'));
       last = { output, evaluation: scoreEvaluation(output, test) };
     }
-    if (last && test) cli.thresholds.f1 = f1Threshold(last.output.imageScores, test.labels, 'test');
+    if (last && test) cli.thresholds.f1 = f1Threshold(last.output.nllScores, test.labels, 'test');
     timings.thresholds = seconds(t);
     const checkpoint = await save();
     let report: ReportFiles | undefined;
@@ -236,6 +281,7 @@ export async function trainClass(s: TrainSettings, className: string, ctx: Train
         timings,
         training: trainer.state.metrics,
         config: config as unknown as Record<string, unknown>,
+        thresholds: cli.thresholds,
       });
     }
     timings.total = seconds(t0);
@@ -248,6 +294,7 @@ export async function trainClass(s: TrainSettings, className: string, ctx: Train
       final,
       ...(finalByType ? { finalByType } : {}),
       thresholds: cli.thresholds,
+      ...(last && test ? { decision: decisionOn(cli.thresholds, last.output, test) } : {}),
       report,
       images: { train: trainFeatures.count, validation: valFeatures?.count ?? 0, test: test?.features.count ?? 0 },
       backend,

@@ -1,9 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
-import { architecture, encodeSafetensors, type NamedArray, type Preprocess } from '@msflow/core';
+import { basename, dirname, isAbsolute, join } from 'node:path';
+import { architecture, encodeSafetensors, sealSidecar, type NamedArray, type Preprocess } from '@msflow/core';
 import { DEFAULT_BACKBONE, defaultBackboneFile, loadBackboneWeights } from '@msflow/eval';
-import { readCheckpoint, exportCheckpoint, pickThreshold } from '@msflow/detector';
+import { readCheckpoint, exportCheckpoint, pickThreshold, type ChosenThreshold } from '@msflow/detector';
 
 /**
  * What `msflow serve` tells the page at `/api/model` (the page's `ServedManifest` reads it):
@@ -16,7 +16,8 @@ export interface WebManifest {
   /** The backbone the features come from; `random` weights are rebuilt in the page from the seed. */
   backbone: { arch: string; padMode: string; weights: 'random' | 'file'; source: string };
   preprocess: Preprocess;
-  threshold?: { value: number; from: string };
+  /** On the user-facing score, with its normalisation, pixel threshold and colour scale. */
+  threshold?: ChosenThreshold;
   /** URLs (relative to the page) of the files. */
   files: { sidecar: string; weights: string; onnx: string; backbone?: string };
 }
@@ -86,6 +87,28 @@ function backboneSafetensors(choice: string, padMode: string): { bytes: Uint8Arr
   return { bytes: encodeSafetensors(tensors, { arch: loaded.spec.id }), arch: loaded.spec.id, padMode: loaded.spec.padMode, source };
 }
 
+const looksAbsolute = (v: string) => isAbsolute(v) || /^[A-Za-z]:[\\/]/.test(v) || v.startsWith('~/');
+
+/**
+ * A copy of a sidecar with every absolute local path (dataset root, backbone file) cut to its
+ * last part, resealed: what the server may show a browser without telling it how this
+ * machine's folders are laid out.
+ *
+ * @example
+ * ```ts
+ * redactLocalPaths({ cli: { dataset: { root: '/home/me/data' } } }); // { cli: { dataset: { root: 'data' } }, sidecarCrc32: '…' }
+ * ```
+ */
+export function redactLocalPaths<T extends object>(sidecar: T): T {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return looksAbsolute(v) ? basename(v.replace(/[\\/]+$/, '')) : v;
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return sealSidecar(walk(sidecar) as T);
+}
+
 /**
  * Reads a checkpoint and prepares everything the page needs to score images with it: the sidecar
  * and weights as they are (the WebGPU path), the `msflow export` ONNX model (the onnxruntime-web
@@ -102,8 +125,9 @@ export async function prepareWebModel(checkpoint: string): Promise<WebModel> {
   const config = ckpt.sidecar.config;
   const choice = ckpt.sidecar.cli?.backbone ?? 'default';
   const files: WebModel['files'] = new Map();
-  files.set('api/model.json', { bytes: readFileSync(ckpt.paths.sidecar), type: 'application/json' });
-  files.set('api/model.safetensors', { bytes: readFileSync(ckpt.paths.weights), type: 'application/octet-stream' });
+  const served = redactLocalPaths(JSON.parse(Buffer.from(ckpt.bytes.sidecar).toString('utf8')) as object);
+  files.set('api/model.json', { bytes: Buffer.from(JSON.stringify(served, null, 1) + '\n'), type: 'application/json' });
+  files.set('api/model.safetensors', { bytes: ckpt.bytes.weights, type: 'application/octet-stream' });
   const tmp = mkdtempSync(join(tmpdir(), 'msflow-serve-'));
   try {
     await exportCheckpoint({ checkpoint, output: join(tmp, 'model.onnx') });

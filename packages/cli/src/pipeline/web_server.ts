@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { WebModel, WebTraining } from './web_model.js';
 
@@ -53,6 +54,35 @@ export function staticFile(root: string, urlPath: string): string | undefined {
   return existsSync(target) && statSync(target).isFile() ? target : undefined;
 }
 
+/** Addresses that reach only this machine. */
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1']);
+
+/** Whether binding `host` keeps the server on this machine. */
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.has(host.replace(/^\[|\]$/g, '').toLowerCase()) || /^127\./.test(host);
+}
+
+/**
+ * Whether a request's Host header names this server: the bound host, localhost, 127.0.0.1 or
+ * [::1] (with any port), or, when bound to every interface, any IP address. A page on another
+ * site that points its own domain at 127.0.0.1 (DNS rebinding) sends its domain and is refused.
+ *
+ * @example
+ * ```ts
+ * hostAllowed('127.0.0.1:8080', '127.0.0.1'); // true
+ * hostAllowed('evil.example:8080', '127.0.0.1'); // false
+ * ```
+ */
+export function hostAllowed(header: string | undefined, bound: string): boolean {
+  if (!header) return false;
+  const m = /^(\[[^\]]+\]|[^:]+)(?::\d+)?$/.exec(header.trim());
+  if (!m) return false;
+  const name = m[1].replace(/^\[|\]$/g, '').toLowerCase();
+  const host = bound.replace(/^\[|\]$/g, '').toLowerCase();
+  if (LOOPBACK.has(name) || name === host) return true;
+  return (host === '0.0.0.0' || host === '::') && isIP(name) !== 0;
+}
+
 /**
  * Cross-origin isolation (COOP + COEP) on every response: the page may then use
  * SharedArrayBuffer, which onnxruntime-web's WebAssembly threads need. The page loads nothing
@@ -66,6 +96,7 @@ function send(res: ServerResponse, status: number, type: string, body: Uint8Arra
 }
 
 function handle(o: WebServerOptions, req: IncomingMessage, res: ServerResponse): void {
+  if (!hostAllowed(req.headers.host, o.host ?? '127.0.0.1')) return send(res, 421, 'text/plain', 'unexpected Host header: this server answers requests for its own address only\n');
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'only GET\n');
   const path = (req.url ?? '/').split('?')[0];
   if (path === '/api/model') {
@@ -86,7 +117,8 @@ function handle(o: WebServerOptions, req: IncomingMessage, res: ServerResponse):
 /**
  * Serves the built page and, under `api/`, a preloaded model (see `prepareWebModel`) and Train
  * mode's backbone (see `webTraining`), on 127.0.0.1 by default, cross-origin isolated. Paths
- * outside the page folder are refused.
+ * outside the page folder are refused, and so is any request whose Host header is not this
+ * server's address (see {@link hostAllowed}).
  *
  * @example
  * ```ts
@@ -99,8 +131,9 @@ export function startWebServer(o: WebServerOptions): Promise<WebServer> {
   const server = createServer((req, res) => {
     try {
       handle(o, req, res);
-    } catch (err) {
-      send(res, 500, 'text/plain', `${(err as Error).message}\n`);
+    } catch {
+      // The message could name local paths: the browser gets none.
+      send(res, 500, 'text/plain', 'internal error\n');
     }
   });
   return new Promise((ok, fail) => {

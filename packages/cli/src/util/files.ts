@@ -1,7 +1,6 @@
 import { mkdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
-import { basename, join } from 'node:path';
-
-import { writeFileAtomicSync } from '@msflow/eval';
+import { basename, dirname, join } from 'node:path';
+import { FileIoError, writeFileAtomicSync } from '@msflow/eval';
 
 /** Writes a file via a temp file in the same folder and a rename, so readers never see half a file. */
 export const writeFileAtomic: (path: string, data: string | Uint8Array) => void = writeFileAtomicSync;
@@ -14,12 +13,25 @@ export function writeJsonAtomic(path: string, value: unknown): void {
 /** Points `link` at `target` (relative), replacing any previous link atomically. */
 export function replaceSymlink(target: string, link: string): void {
   const tmp = `${link}.${process.pid}.tmp`;
-  rmSync(tmp, { force: true });
-  symlinkSync(target, tmp);
-  renameSync(tmp, link);
+  try {
+    rmSync(tmp, { force: true });
+    symlinkSync(target, tmp);
+    renameSync(tmp, link);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw new FileIoError(link, err, 'replace');
+  }
 }
 
-/** Creates `runs/<class>/<timestamp>/` under `root` and moves `latest` to it. */
+/** Moves `<class>/latest` to the run folder `runDir` (`<class>/<timestamp>`). */
+export function pointLatest(runDir: string): void {
+  replaceSymlink(basename(runDir), join(dirname(runDir), 'latest'));
+}
+
+/**
+ * Creates `runs/<class>/<timestamp>/` under `root` (another name when that exists). `latest` is
+ * not moved here: see {@link pointLatest}, called once the run holds a complete checkpoint.
+ */
 export function createRunDir(root: string, className: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/[:]/g, '-').replace(/\.\d+Z$/, 'Z');
   const classDir = join(root, className);
@@ -29,11 +41,15 @@ export function createRunDir(root: string, className: string, now = new Date()):
       mkdirSync(dir, { recursive: false });
       break;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') mkdirSync(classDir, { recursive: true });
-      else if ((err as NodeJS.ErrnoException).code === 'EEXIST') dir = join(classDir, `${stamp}-${i}`);
-      else throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      try {
+        if (code === 'ENOENT') mkdirSync(classDir, { recursive: true });
+        else if (code === 'EEXIST') dir = join(classDir, `${stamp}-${i}`);
+        else throw err;
+      } catch (e) {
+        throw new FileIoError(code === 'ENOENT' ? classDir : dir, e, 'create');
+      }
     }
   }
-  replaceSymlink(basename(dir), join(classDir, 'latest'));
   return dir;
 }

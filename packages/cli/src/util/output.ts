@@ -76,3 +76,20 @@ export function table(header: readonly string[], rows: readonly (readonly (strin
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
   return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
+
+/**
+ * A formatter for one column of numbers: the fewest significant digits (at least `min`) at which
+ * no two different values print the same, so a table never shows a tie the numbers do not have.
+ *
+ * @example
+ * ```ts
+ * const f = distinctFormat([1.0000001, 1.0000002, 3]); // 8 digits
+ * f(3); // '3.0000000'
+ * ```
+ */
+export function distinctFormat(values: readonly number[], min = 6): (v: number) => string {
+  const distinct = [...new Set(values.filter(Number.isFinite))];
+  let p = min;
+  while (p < 17 && new Set(distinct.map((v) => v.toPrecision(p))).size < distinct.length) p++;
+  return (v) => (Number.isFinite(v) ? v.toPrecision(p) : '-');
+}

@@ -1,11 +1,12 @@
 import type { TapeEntry } from '../engine/engine.js';
-import type { ConvAttrs, KernelAttrsMap, KernelName, PoolAttrs } from '../kernels/kernel_names.js';
+import { KERNEL_NAMES, type ConvAttrs, type KernelAttrsMap, type KernelName, type PoolAttrs } from '../kernels/kernel_names.js';
 import { engine } from '../engine/engine.js';
 import { add, div, mul, neg, sigmoid, square, step, sub } from '../ops/elementwise.js';
 import { pad, reshape, scatterAdd, slice, transpose } from '../ops/layout.js';
 import { matmul } from '../ops/linalg.js';
 import { mean, sum } from '../ops/reduce.js';
 import { zeros } from '../ops/creation.js';
+import { inversePermutation } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /** Gradients of one kernel's inputs given the gradient `dy` of its output (undefined: none). */
@@ -97,11 +98,7 @@ export const GRADIENTS: { [K in KernelName]?: (dy: Tensor, inputs: readonly Tens
     const lead = [...Array(axis).keys()];
     return [dx, sum(mul(dy, xhat), lead), sum(dy, lead)];
   },
-  Transpose: (dy, _x, _y, { perm }) => {
-    const inv = new Array<number>(perm.length);
-    perm.forEach((p, i) => (inv[p] = i));
-    return [transpose(dy, inv)];
-  },
+  Transpose: (dy, _x, _y, { perm }) => [transpose(dy, inversePermutation(perm))],
   Reshape: (dy, [x]) => [reshape(dy, x.shape)],
   Concat: (dy, xs, _y, { axis }) => {
     let start = 0;
@@ -115,6 +112,9 @@ export const GRADIENTS: { [K in KernelName]?: (dy: Tensor, inputs: readonly Tens
   Pad: (dy, [x], _y, { pads }) => [slice(dy, pads.map(([p]) => p), [...x.shape])],
   Gather: (dy, [x], _y, { axis, indices }) => [scatterAdd(dy, indices, axis, x.shape[axis])],
 };
+
+/** The kernels without a gradient: backward kernels, and those only frozen parts use. */
+export const NON_DIFFERENTIABLE: ReadonlySet<KernelName> = new Set(KERNEL_NAMES.filter((k) => GRADIENTS[k] === undefined));
 
 /** Computes the input gradients of one tape entry. */
 export function entryGradients(entry: TapeEntry, dy: Tensor): (Tensor | undefined)[] {

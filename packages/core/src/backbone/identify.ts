@@ -2,7 +2,7 @@ import { architecture } from './architectures.js';
 import { expectedWeightShape } from './fold.js';
 import type { OnnxModel } from './onnx/read.js';
 import { ARCH_IDS, type ArchId, type ArchSpec, type ConvStep } from './types.js';
-import { expectedTensorNames, type TensorStore } from './weights.js';
+import type { TensorStore } from './weights.js';
 
 /** How well a weight file fits one architecture. */
 export interface ArchMatch {
@@ -113,9 +113,4 @@ export function identifyOnnxArchitectures(model: OnnxModel): ArchMatch[] {
 
 function rank(ms: ArchMatch[]): ArchMatch[] {
   return ms.sort((a, b) => b.taps.length - a.taps.length || b.matchedConvs / b.totalConvs - a.matchedConvs / a.totalConvs || b.matchedConvs - a.matchedConvs);
-}
-
-/** Expected tensor names of an architecture (all stages), for documentation and tooling. */
-export function architectureTensorNames(id: ArchId, naming: 'torch' | 'keras'): string[] {
-  return expectedTensorNames(fullSpec(id), naming);
 }

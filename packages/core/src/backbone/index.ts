@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 export * from './types.js';
-export { IMAGENET_PREPROCESS, CAFFE_PREPROCESS, TF_PREPROCESS, UNIT_PREPROCESS, preprocessPixels, normalizeInput, unpreprocessPixels } from './preprocess.js';
+export { IMAGENET_PREPROCESS, CAFFE_PREPROCESS, TF_PREPROCESS, UNIT_PREPROCESS, preprocessPixels, normalizeInput } from './preprocess.js';
 export { architecture, isArchId, DEFAULT_TAPS, type ArchitectureOptions } from './architectures.js';
 export { foldConv, toHwio, expectedWeightShape, type BatchNormParams, type RawConv, type FoldedConv, type WeightLayout } from './fold.js';
 export {
@@ -30,4 +30,4 @@ export { onnxBackboneWeights, type OnnxMatch } from './onnx/import.js';
 export { readTfjsModel, type TfjsModel, type KerasLayer, type ShardReader } from './tfjs/model.js';
 export { decodeTfjsGroup, TfjsWeightsError, type TfjsWeightGroup, type TfjsWeightEntry, type TfjsQuantization } from './tfjs/decode.js';
 export { tfjsBackboneWeights } from './tfjs/import.js';
-export { identifyArchitectures, identifyOnnxArchitectures, architectureTensorNames, type ArchMatch } from './identify.js';
+export { identifyArchitectures, identifyOnnxArchitectures, type ArchMatch } from './identify.js';

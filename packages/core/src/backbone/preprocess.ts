@@ -82,13 +82,3 @@ export function normalizeInput(x: Tensor, p: Preprocess): Tensor {
   return div(sub(ordered, mean), std);
 }
 
-/** Undoes {@link preprocessPixels} for display: back to RGB in [0, 1]. */
-export function unpreprocessPixels(values: Float32Array, p: Preprocess): Float32Array {
-  const out = new Float32Array(values.length);
-  const dst = p.channelOrder === 'bgr' ? [2, 1, 0] : [0, 1, 2];
-  for (let i = 0; i < values.length; i += 3) {
-    for (let c = 0; c < 3; c++) out[i + dst[c]] = (values[i + c] * p.std[c] + p.mean[c]) / p.scale;
-  }
-  return out;
-}
-

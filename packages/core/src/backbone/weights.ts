@@ -1,3 +1,4 @@
+import { sizeOf } from '../tensor/shape.js';
 import { foldConv, expectedWeightShape, type BatchNormParams, type FoldedConv, type RawConv, type WeightLayout } from './fold.js';
 import type { ArchSpec, ConvSpec } from './types.js';
 
@@ -40,7 +41,7 @@ const fmt = (s: readonly number[]) => `[${s.join(',')}]`;
 export function requireTensor(store: TensorStore, name: string, shape: readonly number[], spec: ArchSpec, c: ConvSpec): Float32Array {
   const t = store.get(name);
   if (!t) throw new BackboneWeightsError(`${store.source}: missing tensor '${name}' (needed by ${spec.id} conv ${c.key})`);
-  const n = shape.reduce((p, q) => p * q, 1);
+  const n = sizeOf(shape);
   const same = t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i]);
   if (!same) {
     throw new BackboneWeightsError(`${store.source}: tensor '${name}' has shape ${fmt(t.shape)}, the ${spec.id} graph expects ${fmt(shape)} (conv ${c.key})`);

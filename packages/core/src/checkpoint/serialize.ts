@@ -1,4 +1,6 @@
 import { decodeSafetensors, encodeSafetensors, SafetensorsError, type NamedArray } from '../io/safetensors.js';
+import { isArchId } from '../backbone/architectures.js';
+import { ARCH_IDS } from '../backbone/types.js';
 import { ConfigError, validateConfig, type MSFlowConfig } from '../msflow/config.js';
 import { msflowParamSpecs } from '../msflow/graph.js';
 import { MSFlowModel } from '../msflow/model.js';
@@ -8,7 +10,8 @@ import type { RngState } from '../random/rng.js';
 import { namedAdamState, type AdamState } from '../train/adam.js';
 import { Trainer, type TrainerOptions } from '../train/trainer.js';
 import { crc32 } from './crc32.js';
-import { ADAM_PREFIX, CHECKPOINT_FORMAT, CHECKPOINT_FORMAT_VERSION, type CheckpointSidecar } from './sidecar.js';
+import { SEAL_FIELD, sealSidecar, sidecarCrc32 } from './seal.js';
+import { ADAM_PREFIX, CHECKPOINT_FORMAT, CHECKPOINT_FORMAT_VERSION, READABLE_FORMAT_VERSIONS, type CheckpointSidecar } from './sidecar.js';
 
 /** Thrown for a checkpoint that cannot be loaded; the message says which part is wrong and how. */
 export class CheckpointError extends Error {
@@ -30,12 +33,19 @@ export interface SerializeOptions {
   backboneWeights?: string;
   /** Name of the backend that trained it. */
   backend?: string;
+  /**
+   * More sidecar fields (e.g. the CLI's `cli` part with thresholds), covered by the sidecar's
+   * CRC-32 like the rest. They may not replace the core fields.
+   */
+  extra?: Record<string, unknown>;
 }
 
 /**
  * Serialises a model (and, with `trainer`, its optimizer and progress) to safetensors bytes plus
- * a sidecar object. Equal state gives byte-identical weights and a deep-equal sidecar: names are
- * sorted and nothing time-dependent is written. Core has no file system: write the two parts
+ * a sidecar object sealed with its own CRC-32 (`options.extra` included). Equal state gives
+ * byte-identical weights and a deep-equal sidecar: names are sorted and nothing time-dependent
+ * is written. A model whose parameters are not all finite is refused: it would score every
+ * image NaN. Core has no file system: write the two parts
  * with a temp-file-and-rename (see `@msflow/eval`'s `writeFileAtomic`).
  *
  * @example
@@ -49,6 +59,7 @@ export async function serializeCheckpoint(model: MSFlowModel, options: Serialize
   const { trainer } = options;
   if (trainer && trainer.model !== model) throw new CheckpointError('serializeCheckpoint: the trainer belongs to another model');
   const tensors = await model.paramArrays();
+  for (const [name, t] of tensors) checkFinite(name, t.data, 'serializeCheckpoint');
   const adam = trainer ? await trainer.optimizerState() : undefined;
   if (adam) {
     for (const [name, a] of namedAdamState(adam, model.specs.map((s) => s.shape), model.specs.map((s) => s.name), ADAM_PREFIX)) tensors.set(name, a);
@@ -71,7 +82,9 @@ export async function serializeCheckpoint(model: MSFlowModel, options: Serialize
     weights: { bytes: weights.length, crc32: crc32(weights), tensors: tensors.size },
     backend: options.backend ?? null,
   };
-  return { weights, sidecar };
+  const clash = Object.keys(options.extra ?? {}).filter((k) => k in sidecar || k === SEAL_FIELD);
+  if (clash.length) throw new CheckpointError(`serializeCheckpoint: extra sidecar fields may not replace ${clash.join(', ')}`);
+  return { weights, sidecar: sealSidecar({ ...sidecar, ...structuredClone(options.extra ?? {}) }) };
 }
 
 /** A validated checkpoint, not yet on any backend. */
@@ -97,39 +110,68 @@ function listSome(items: readonly string[], max = 5): string {
   return items.slice(0, max).join(', ') + (items.length > max ? ` and ${items.length - max} more` : '');
 }
 
+/** Throws naming the first element of `data` that is NaN or infinite. */
+function checkFinite(name: string, data: ArrayLike<number>, where: string): void {
+  for (let i = 0; i < data.length; i++) {
+    const x = data[i];
+    // x - x is NaN for NaN and for both infinities: one comparison per element.
+    if (x - x !== 0) {
+      throw new CheckpointError(`${where}: weights are not finite: ${name}[${i}] is ${x} (a diverged or corrupted model; it would score every image NaN)`);
+    }
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 function checkSidecar(raw: unknown, where: string): CheckpointSidecar {
   const fail = (msg: string): never => {
     throw new CheckpointError(`${where}: ${msg}`);
   };
-  if (!raw || typeof raw !== 'object') fail('sidecar is not a JSON object');
-  const s = raw as CheckpointSidecar;
+  if (!isObject(raw)) fail('sidecar is not a JSON object');
+  const s = raw as unknown as CheckpointSidecar;
   if (s.format !== CHECKPOINT_FORMAT) fail(`sidecar format is ${JSON.stringify(s.format)}, expected ${CHECKPOINT_FORMAT}`);
-  if (s.formatVersion !== CHECKPOINT_FORMAT_VERSION) fail(`sidecar format version ${s.formatVersion} is not supported (this library reads ${CHECKPOINT_FORMAT_VERSION})`);
+  if (!READABLE_FORMAT_VERSIONS.includes(s.formatVersion)) fail(`sidecar format version ${s.formatVersion} is not supported (this library reads ${READABLE_FORMAT_VERSIONS.join(' and ')})`);
+  if (s.formatVersion >= 2) {
+    if (typeof s.sidecarCrc32 !== 'string') fail(`sidecar field ${SEAL_FIELD} is missing (format version ${s.formatVersion} seals the sidecar)`);
+    const crc = sidecarCrc32(raw as Record<string, unknown>);
+    if (crc !== s.sidecarCrc32) fail(`sidecar CRC-32 is ${crc}, the sidecar recorded ${s.sidecarCrc32} (edited or corrupt: config, permutations or thresholds changed since it was written)`);
+  }
   try {
     validateConfig(s.config);
   } catch (err) {
-    fail(err instanceof ConfigError ? err.message : `config is unreadable (${String(err)})`);
+    fail(`field config: ${err instanceof ConfigError ? err.message : `unreadable (${String(err)})`}`);
+  }
+  if (!isArchId(s.config.backbone)) fail(`field config.backbone: unknown backbone '${s.config.backbone}' (known: ${ARCH_IDS.join(', ')})`);
+  if (!isObject(s.backbone) || s.backbone.id !== s.config.backbone || s.backbone.padding !== s.config.backbonePadding) {
+    fail(`field backbone: expected { id: '${s.config.backbone}', padding: '${s.config.backbonePadding}' } as in config`);
   }
   try {
     validatePermutations(s.config, s.permutations);
   } catch (err) {
-    fail(err instanceof Error ? err.message : String(err));
+    fail(`field ${err instanceof Error ? err.message : String(err)}`);
   }
   const words = (v: unknown) => Array.isArray(v) && v.length === 4 && v.every((w) => Number.isInteger(w) && w >= 0 && w < 2 ** 32);
-  if (!words(s.rngState)) fail('rngState must be four 32-bit words');
-  if (s.training !== null && (typeof s.training !== 'object' || !words(s.training.epochRng) || !Number.isInteger(s.training.step))) fail('training state is malformed');
-  if (s.optimizer !== null && (s.optimizer?.kind !== 'adam' || !Number.isInteger(s.optimizer.step))) fail('optimizer entry is malformed');
-  if (!!s.training !== !!s.optimizer) fail('training state and optimizer state must be saved together');
-  if (!s.weights || !Number.isInteger(s.weights.bytes) || typeof s.weights.crc32 !== 'string') fail('weights integrity entry is missing');
+  const count = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+  if (!words(s.rngState)) fail('field rngState: must be four 32-bit words');
+  if (s.training !== null) {
+    const t = s.training;
+    if (!isObject(t) || !words(t.epochRng)) fail('field training: malformed (epochRng must be four 32-bit words)');
+    for (const k of ['step', 'subEpoch', 'batch', 'images'] as const) if (!count(t[k])) fail(`field training.${k}: must be a non-negative integer, got ${JSON.stringify(t[k])}`);
+  }
+  if (s.optimizer !== null && (s.optimizer?.kind !== 'adam' || !count(s.optimizer.step))) fail('field optimizer: malformed (expected { kind: adam, step })');
+  if (!!s.training !== !!s.optimizer) fail('fields training and optimizer: must be saved together');
+  const w = s.weights;
+  if (!isObject(w) || !count(w.bytes) || typeof w.crc32 !== 'string' || !/^[0-9a-f]{8}$/.test(w.crc32)) fail('field weights: the integrity entry { bytes, crc32 } is missing or malformed');
   return s;
 }
 
 /**
- * Validates and decodes a checkpoint: the sidecar's structure, config and permutations; the
- * weights' length and CRC against the sidecar (a truncated or swapped file fails here); every
- * tensor name and shape against the parameters the config implies (none missing, none extra);
- * optionally the config against `options.expect`. Throws a {@link CheckpointError} saying what
- * is wrong; allocates no tensors.
+ * Validates and decodes a checkpoint: the sidecar's own CRC-32 (format 2), structure, config
+ * (sizes within limits, a known backbone) and permutations; the weights' length and CRC against
+ * the sidecar (a truncated or swapped file fails here); every tensor name and shape against the
+ * parameters the config implies (none missing, none extra); every weight finite; optionally the
+ * config against `options.expect`. Throws a {@link CheckpointError}, one line naming the file
+ * and the field; allocates no tensors.
  *
  * @example
  * ```ts
@@ -182,6 +224,7 @@ export function deserializeCheckpoint(weights: Uint8Array, sidecar: unknown, opt
     wrong.length ? `${wrong.length} shape mismatch(es): ${listSome(wrong)}` : '',
   ].filter(Boolean);
   if (problems.length > 0) throw new CheckpointError(`${where}: weights do not match the model in the sidecar: ${problems.join('; ')}`);
+  for (const name of [...expected.keys()].sort()) checkFinite(name, tensors.get(name)!.data, where);
   const params = new Map(specs.map((p) => [p.name, tensors.get(p.name)!]));
   const adam: AdamState | null = s.optimizer
     ? {

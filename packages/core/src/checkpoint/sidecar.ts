@@ -5,7 +5,10 @@ import type { TrainingMetrics } from '../train/metrics.js';
 import type { TrainerState } from '../train/trainer.js';
 
 export const CHECKPOINT_FORMAT = 'msflow-ts-checkpoint';
-export const CHECKPOINT_FORMAT_VERSION = 1;
+/** Version 2 seals the sidecar with its own CRC-32 (`sidecarCrc32`); version 1 sidecars have none and are still read. */
+export const CHECKPOINT_FORMAT_VERSION = 2;
+/** Sidecar format versions this library reads. */
+export const READABLE_FORMAT_VERSIONS: readonly number[] = [1, 2];
 
 /** Prefix of the Adam moment tensors in the weights file: `adam.m.<param>`, `adam.v.<param>`. */
 export const ADAM_PREFIX = 'adam';
@@ -16,7 +19,7 @@ export const ADAM_PREFIX = 'adam';
  */
 export interface CheckpointSidecar {
   format: typeof CHECKPOINT_FORMAT;
-  formatVersion: typeof CHECKPOINT_FORMAT_VERSION;
+  formatVersion: 1 | typeof CHECKPOINT_FORMAT_VERSION;
   /** `@msflow/core` version that wrote it. */
   libraryVersion: string;
   /** Preset the config started from, if any (informational; `config` is authoritative). */
@@ -37,4 +40,9 @@ export interface CheckpointSidecar {
   weights: { bytes: number; crc32: string; tensors: number };
   /** Backend that wrote it (informational: the floats load on any backend). */
   backend: string | null;
+  /**
+   * CRC-32 of the canonical JSON of every other field, including what a caller added (the CLI's
+   * thresholds): see `sealSidecar`. Required from format version 2.
+   */
+  sidecarCrc32?: string;
 }

@@ -1,3 +1,4 @@
+import { sizeOf } from '../tensor/shape.js';
 import { halfToFloat } from './half.js';
 /**
  * The safetensors format (8-byte little-endian header length, JSON header, raw little-endian
@@ -39,7 +40,7 @@ export function encodeSafetensors(tensors: ReadonlyMap<string, NamedArray>, meta
   for (const name of names) {
     const t = tensors.get(name)!;
     const bytes = t.data.length * 4;
-    if (t.shape.reduce((p, q) => p * q, 1) !== t.data.length) {
+    if (sizeOf(t.shape) !== t.data.length) {
       throw new SafetensorsError(`tensor ${name}: shape [${t.shape.join(',')}] does not match ${t.data.length} values`);
     }
     header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + bytes] };
@@ -90,7 +91,7 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data'
     const width = DTYPE_BYTES[dtype];
     if (!width) throw new SafetensorsError(`${source}: tensor ${name} has unsupported dtype ${dtype}`);
     const [start, end] = data_offsets;
-    const n = shape.reduce((p, q) => p * q, 1);
+    const n = sizeOf(shape);
     if (end - start !== n * width) throw new SafetensorsError(`${source}: tensor ${name} spans ${end - start} bytes, shape needs ${n * width}`);
     if (base + end > bytes.length) throw new SafetensorsError(`${source}: truncated (tensor ${name} ends at byte ${base + end}, file has ${bytes.length})`);
     const dv = new DataView(bytes.buffer, bytes.byteOffset + base + start, end - start);

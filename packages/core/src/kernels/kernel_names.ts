@@ -122,7 +122,3 @@ export const KERNEL_INPUTS = {
 
 /** Every declared kernel name, in declaration order. */
 export const KERNEL_NAMES = Object.keys(KERNEL_INPUTS) as KernelName[];
-
-export function isKernelName(name: string): name is KernelName {
-  return Object.prototype.hasOwnProperty.call(KERNEL_INPUTS, name);
-}

@@ -12,19 +12,6 @@ import { broadcastShapes, check, fmt, sizeOf, windowOut, type Shape } from '../t
 /** Checks a kernel's inputs and attributes and returns its output shape. */
 export type ShapeRule<K extends KernelName> = (shapes: readonly Shape[], attrs: KernelAttrsMap[K]) => number[];
 
-/** Which kernels core can differentiate (their gradients live in `autodiff/gradients`). */
-export const NON_DIFFERENTIABLE: ReadonlySet<KernelName> = new Set<KernelName>([
-  'MaxPool',
-  'TopKMean',
-  'Step',
-  'Sign',
-  'Conv2DBackpropInput',
-  'Conv2DBackpropFilter',
-  'AvgPoolGrad',
-  'ResizeBilinearGrad',
-  'ScatterAdd',
-]);
-
 const rank = (k: string, s: Shape, r: number, what = 'x') =>
   check(s.length === r, k, `${what} must have rank ${r}, got ${fmt(s)}`);
 

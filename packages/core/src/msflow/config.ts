@@ -3,6 +3,8 @@
  * written to a checkpoint sidecar or a run file and read back unchanged.
  */
 
+import { describeUnknownKeys, unknownConfigKeys } from './config_keys.js';
+
 /** Post-processing of every backbone tap before the flows: 3x3/stride-2/pad-1 average pool (MSFlow), max pool, or none. */
 export type FeaturePool = 'avg' | 'max' | 'none';
 
@@ -79,15 +81,24 @@ export interface MSFlowConfig {
   train: TrainConfig;
 }
 
+/**
+ * Upper bounds of a config's sizes: far above the paper's model (512 px, [256, 512, 1024]
+ * channels, [2, 5, 8] blocks), low enough that a corrupt or hostile config cannot ask for more
+ * memory than a machine has.
+ */
+export const CONFIG_LIMITS = { inputSide: 4096, scales: 8, channels: 8192, blocks: 64, stride: 1024, condChannels: 1024 } as const;
+
 /** Thrown for an invalid configuration; lists every problem found. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
 const posInt = (v: unknown): boolean => Number.isInteger(v) && (v as number) > 0;
+const finitePos = (v: unknown): boolean => Number.isFinite(v) && (v as number) > 0;
 
 /**
- * Checks a configuration and throws a {@link ConfigError} naming every problem.
+ * Checks a configuration and throws a {@link ConfigError} naming every problem: values, sizes
+ * within {@link CONFIG_LIMITS}, and keys the schema does not have (with the nearest valid one).
  *
  * @example
  * ```ts
@@ -100,19 +111,27 @@ export function validateConfig(config: MSFlowConfig): void {
     if (cond) problems.push(msg);
   };
   const c = config;
+  if (!c || typeof c !== 'object' || Array.isArray(c)) throw new ConfigError('invalid MSFlow config: not an object of settings');
+  problems.push(...describeUnknownKeys(unknownConfigKeys(c)));
   const scales = Array.isArray(c.channels) ? c.channels.length : 0;
   bad(typeof c.backbone !== 'string' || c.backbone.length === 0, 'backbone must be a non-empty id');
   bad(c.backbonePadding !== 'zeros' && c.backbonePadding !== 'reflect', `backbonePadding must be zeros or reflect, got ${c.backbonePadding}`);
-  bad(scales < 1, 'channels must list at least one scale');
+  bad(scales < 1 || scales > CONFIG_LIMITS.scales, `channels must list 1 to ${CONFIG_LIMITS.scales} scales`);
+  const max = { channels: CONFIG_LIMITS.channels, strides: CONFIG_LIMITS.stride, blocks: CONFIG_LIMITS.blocks };
   for (const key of ['channels', 'strides', 'blocks'] as const) {
     const v = c[key];
     if (!Array.isArray(v) || v.length !== scales) problems.push(`${key} must have ${scales} entries (one per scale)`);
     else if (!v.every(posInt)) problems.push(`${key} must be positive integers, got [${v.join(',')}]`);
+    else if (v.some((n) => n > max[key])) problems.push(`${key} must be at most ${max[key]} each, got [${v.join(',')}]`);
   }
   if (Array.isArray(c.channels)) bad(!c.channels.every((ch) => ch % 2 === 0), `channels must be even (the couplings halve them), got [${c.channels.join(',')}]`);
-  bad(!(c.clamp > 0) || !(c.fusionClamp > 0), 'clamp and fusionClamp must be positive');
-  bad(!Number.isInteger(c.condChannels) || c.condChannels < 0 || c.condChannels % 4 !== 0, `condChannels must be 0 or a positive multiple of 4, got ${c.condChannels}`);
-  bad(!Array.isArray(c.inputSize) || c.inputSize.length !== 2 || !c.inputSize.every(posInt), 'inputSize must be [height, width] positive integers');
+  bad(!finitePos(c.clamp) || !finitePos(c.fusionClamp), 'clamp and fusionClamp must be positive finite numbers');
+  bad(!Number.isInteger(c.condChannels) || c.condChannels < 0 || c.condChannels % 4 !== 0 || c.condChannels > CONFIG_LIMITS.condChannels, `condChannels must be 0 or a positive multiple of 4 up to ${CONFIG_LIMITS.condChannels}, got ${c.condChannels}`);
+  const side = CONFIG_LIMITS.inputSide;
+  bad(
+    !Array.isArray(c.inputSize) || c.inputSize.length !== 2 || !c.inputSize.every((n) => posInt(n) && n <= side),
+    `inputSize must be [height, width], positive integers up to ${side}, got ${JSON.stringify(c.inputSize)}`,
+  );
   bad(!['avg', 'max', 'none'].includes(c.pool), `pool must be avg, max or none, got ${c.pool}`);
   bad(!Number.isFinite(c.seed), 'seed must be a finite number');
   bad(!(c.topK > 0 && c.topK <= 1), `topK must be in (0, 1], got ${c.topK}`);
@@ -125,7 +144,7 @@ export function validateConfig(config: MSFlowConfig): void {
   if (!t || typeof t !== 'object') problems.push('train settings are missing');
   else {
     bad(!posInt(t.metaEpochs) || !posInt(t.subEpochs) || !posInt(t.batchSize), 'train.metaEpochs, subEpochs and batchSize must be positive integers');
-    bad(!(t.lr > 0) || !(t.eps > 0) || !(t.clipNorm > 0), 'train.lr, eps and clipNorm must be positive');
+    bad(!finitePos(t.lr) || !finitePos(t.eps) || !finitePos(t.clipNorm), 'train.lr, eps and clipNorm must be positive finite numbers');
     bad(!Array.isArray(t.betas) || t.betas.length !== 2 || !t.betas.every((b) => b >= 0 && b < 1), 'train.betas must be two numbers in [0, 1)');
     bad(t.translate !== undefined && !(t.translate >= 0 && t.translate < 0.5), `train.translate must be a fraction in [0, 0.5), got ${t.translate}`);
     const s = t.schedule;
@@ -134,7 +153,7 @@ export function validateConfig(config: MSFlowConfig): void {
       bad(!(s.warmupStartFactor > 0 && s.warmupStartFactor <= 1), 'train.schedule.warmupStartFactor must be in (0, 1]');
       bad(!Number.isInteger(s.warmupSubEpochs) || s.warmupSubEpochs < 0, 'train.schedule.warmupSubEpochs must be a non-negative integer');
       bad(!Array.isArray(s.milestones) || !s.milestones.every((m) => Number.isInteger(m) && m >= 0), 'train.schedule.milestones must be non-negative integers');
-      bad(!(s.gamma > 0), 'train.schedule.gamma must be positive');
+      bad(!finitePos(s.gamma), 'train.schedule.gamma must be a positive finite number');
     }
   }
   if (problems.length > 0) throw new ConfigError(`invalid MSFlow config: ${problems.join('; ')}`);

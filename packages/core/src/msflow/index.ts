@@ -9,11 +9,13 @@ export {
   latentShapes,
   latentDims,
   ConfigError,
+  CONFIG_LIMITS,
   type MSFlowConfig,
   type TrainConfig,
   type ScheduleConfig,
   type FeaturePool,
 } from './config.js';
+export { CONFIG_KEYS, unknownConfigKeys, describeUnknownKeys, nearestName, type UnknownKey } from './config_keys.js';
 export { PAPER_PRESET, CPU_PRESET, CPU_RESNET18_PRESET, PRESETS, PAPER_SCHEDULE, scaledSchedule, presetConfig, withOverrides, type ConfigOverrides } from './presets.js';
 export { drawPermutations, identityPermutations, validatePermutations, type MSFlowPermutations } from './permutations.js';
 export { buildFlowGraph, msflowParamSpecs } from './graph.js';

@@ -8,11 +8,16 @@ export interface EvaluationOutput {
   count: number;
   /** Map size: the model's input size. */
   shape: { height: number; width: number };
+  /** The paper's image scores (top-k mean of the multiplicative map; for the paper's metrics). */
   imageScores: Float32Array;
+  /** The user-facing image scores (top-k mean of the NLL map; they never saturate). */
+  nllScores: Float32Array;
   /** Additive maps, count·height·width values (absent with `maps: false`). */
   addMaps?: Float32Array;
   /** Multiplicative maps, likewise. */
   mulMaps?: Float32Array;
+  /** Negative fused log-likelihood maps, likewise (the user-facing map). */
+  nllMaps?: Float32Array;
   /** Whatever the `metrics` callback returned. */
   metrics?: Record<string, number>;
   seconds: number;
@@ -21,9 +26,11 @@ export interface EvaluationOutput {
 /** What a {@link BatchScorer} returns for one batch: flat float32 arrays, image-major. */
 export interface BatchScores {
   imageScores: Float32Array;
-  /** Additive and multiplicative maps at the model's input size (when asked for). */
+  nllScores: Float32Array;
+  /** Additive, multiplicative and NLL maps at the model's input size (when asked for). */
   add?: Float32Array;
   mul?: Float32Array;
+  nll?: Float32Array;
 }
 
 /**
@@ -37,7 +44,7 @@ export type BatchScorer = (features: readonly { data: Float32Array; shape: reado
 export interface EvaluateOptions {
   /** Images per forward pass (default: the training batch size). */
   batchSize?: number;
-  /** Keep the per-pixel maps (default true; 2·H·W floats per image). */
+  /** Keep the per-pixel maps (default true; 3·H·W floats per image). */
   maps?: boolean;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
@@ -72,8 +79,10 @@ export async function evaluate(model: MSFlowModel, features: FeatureSet | Featur
     count: source.count,
     shape: { height, width },
     imageScores: new Float32Array(source.count),
+    nllScores: new Float32Array(source.count),
     addMaps: keepMaps ? new Float32Array(source.count * pixels) : undefined,
     mulMaps: keepMaps ? new Float32Array(source.count * pixels) : undefined,
+    nllMaps: keepMaps ? new Float32Array(source.count * pixels) : undefined,
     seconds: 0,
   };
   for (let start = 0; start < source.count; start += batchSize) {
@@ -83,19 +92,23 @@ export async function evaluate(model: MSFlowModel, features: FeatureSet | Featur
       const arrays = await Promise.all(source.shapes.map(async (shape, l) => ({ data: await source.read(l, indices), shape: [indices.length, ...shape] })));
       const r = await options.scorer(arrays, keepMaps);
       out.imageScores.set(r.imageScores, start);
-      if (out.addMaps && out.mulMaps) {
-        if (!r.add || !r.mul) throw new Error('evaluate: the scorer returned no maps');
+      out.nllScores.set(r.nllScores, start);
+      if (out.addMaps && out.mulMaps && out.nllMaps) {
+        if (!r.add || !r.mul || !r.nll) throw new Error('evaluate: the scorer returned no maps');
         out.addMaps.set(r.add, start * pixels);
         out.mulMaps.set(r.mul, start * pixels);
+        out.nllMaps.set(r.nll, start * pixels);
       }
     } else {
       const batch = await featureBatch(source, indices);
       const maps = predict(model, batch);
       try {
         out.imageScores.set(await maps.imageScores.data(), start);
-        if (out.addMaps && out.mulMaps) {
+        out.nllScores.set(await maps.nllScores.data(), start);
+        if (out.addMaps && out.mulMaps && out.nllMaps) {
           out.addMaps.set(await maps.add.data(), start * pixels);
           out.mulMaps.set(await maps.mul.data(), start * pixels);
+          out.nllMaps.set(await maps.nll.data(), start * pixels);
         }
       } finally {
         dispose([batch, maps]);

@@ -1,4 +1,4 @@
-import { add, exp, mul, square, sub } from '../ops/elementwise.js';
+import { add, exp, mul, neg, square, sub } from '../ops/elementwise.js';
 import { reshape } from '../ops/layout.js';
 import { resizeBilinear, topKMean } from '../ops/nn.js';
 import { max, mean } from '../ops/reduce.js';
@@ -23,9 +23,18 @@ export function logpMap(z: Tensor): Tensor {
   return mul(mean(square(z), -1, true), -0.5);
 }
 
+/** M = Σ_l Up(logp_l), [N, H, W, 1]: the log of the product of the per-scale likelihoods. */
+export const fusedLogp = (logp: readonly Tensor[], size: readonly [number, number]): Tensor => logp.map((l) => up(l, size)).reduce((p, q) => add(p, q));
+
+/** The multiplicative map of a fused log-likelihood M (see {@link multiplicativeMap}). */
+export function multiplicativeOfFused(m: Tensor): Tensor {
+  const p = exp(sub(m, imageMax(m)));
+  return sub(imageMax(p), p);
+}
+
 /**
  * The multiplicative anomaly map (spec §6a), [N, H, W, 1]: M = Σ_l Up(logp_l),
- * P = exp(M − max M), A = max P − P. Used for the image score and for PRO.
+ * P = exp(M − max M), A = max P − P. Used for the paper's image score and for PRO.
  *
  * @example
  * ```ts
@@ -33,9 +42,25 @@ export function logpMap(z: Tensor): Tensor {
  * ```
  */
 export function multiplicativeMap(logp: readonly Tensor[], size: readonly [number, number]): Tensor {
-  const m = logp.map((l) => up(l, size)).reduce((p, q) => add(p, q));
-  const p = exp(sub(m, imageMax(m)));
-  return sub(imageMax(p), p);
+  return multiplicativeOfFused(fusedLogp(logp, size));
+}
+
+/**
+ * The negative fused log-likelihood map, [N, H, W, 1]: −M = −Σ_l Up(logp_l), the sum over scales
+ * of each pixel's negative log-likelihood per dimension. It is M before any exp and before any
+ * per-image maximum: it does not saturate in float32 (the multiplicative map is 1 − exp(M − max M),
+ * which rounds to exactly 1 once a pixel is ~17 nats below its image's best), and one value means
+ * the same everywhere, so a colour scale and a pixel threshold fixed once hold for every image.
+ * The user-facing map and (through {@link imageScore}) the user-facing image score.
+ *
+ * @example
+ * ```ts
+ * const nll = nllMap(z.map(logpMap), [512, 512]);
+ * const scores = imageScore(nll, 0.03); // top-k mean: grows with every pixel's NLL, never saturates
+ * ```
+ */
+export function nllMap(logp: readonly Tensor[], size: readonly [number, number]): Tensor {
+  return neg(fusedLogp(logp, size));
 }
 
 /**
@@ -65,7 +90,8 @@ export function topKCount(height: number, width: number, topK: number): number {
 }
 
 /**
- * Image score (spec §6c): mean of the k largest values of each image's multiplicative map, [N].
+ * Mean of the k largest values of each image's map, [N]: on the multiplicative map, the paper's
+ * image score (spec §6c); on {@link nllMap}, the user-facing score.
  *
  * @example
  * ```ts

@@ -2,7 +2,8 @@ import { tidy } from '../engine/engine.js';
 import { reshape } from '../ops/layout.js';
 import type { MSFlowModel } from '../msflow/model.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { additiveMap, imageScore, logpMap, multiplicativeMap } from './maps.js';
+import { neg } from '../ops/elementwise.js';
+import { additiveMap, fusedLogp, imageScore, logpMap, multiplicativeOfFused } from './maps.js';
 
 /** Everything MSFlow derives from one batch at test time (tensors owned by the caller). */
 export interface ScoreMaps {
@@ -10,16 +11,21 @@ export interface ScoreMaps {
   logp: Tensor[];
   /** Additive anomaly map [N, H, W] (pixel AUROC). */
   add: Tensor;
-  /** Multiplicative anomaly map [N, H, W] (image score, PRO). */
+  /** Multiplicative anomaly map [N, H, W] (the paper's image score, PRO). */
   mul: Tensor;
-  /** Image anomaly scores [N]: top-k mean of `mul`. */
+  /** The paper's image scores [N]: top-k mean of `mul` (saturates at 1 in float32; for the paper's metrics). */
   imageScores: Tensor;
+  /** Negative fused log-likelihood map [N, H, W] (the user-facing map: one scale for all images). */
+  nll: Tensor;
+  /** The user-facing image scores [N]: top-k mean of `nll` (same k); never saturates. */
+  nllScores: Tensor;
 }
 
 /**
  * Scores latents (spec §6): per-scale logp maps, both anomaly maps up-sampled to `size` with
  * bilinear align-corners interpolation and normalised by each image's own maximum, and the
- * top-k image score. `mapScales` (default all) picks the scales the maps are made of; `logp`
+ * paper's top-k image score; plus the user-facing negative log-likelihood map and its top-k
+ * score (no exp, no per-image normalisation). `mapScales` (default all) picks the scales the maps are made of; `logp`
  * always has every scale.
  *
  * @example
@@ -34,9 +40,12 @@ export function scoreLatents(z: readonly Tensor[], size: readonly [number, numbe
     const logp = z.map(logpMap);
     const used = mapScales ? mapScales.map((l) => logp[l]) : logp;
     if (used.some((l) => l === undefined)) throw new RangeError(`scoreLatents: mapScales ${JSON.stringify(mapScales)} names a scale the ${z.length} latents do not have`);
-    const mul = multiplicativeMap(used, size);
+    // One fused log-likelihood for both maps: the multiplicative map is its exp, the NLL map its negative.
+    const fused = fusedLogp(used, size);
+    const mul = multiplicativeOfFused(fused);
+    const nll = neg(fused);
     const drop = (t: Tensor) => reshape(t, t.shape.slice(0, 3));
-    return { logp: logp.map(drop), add: drop(additiveMap(used, size)), mul: drop(mul), imageScores: imageScore(mul, topK) };
+    return { logp: logp.map(drop), add: drop(additiveMap(used, size)), mul: drop(mul), imageScores: imageScore(mul, topK), nll: drop(nll), nllScores: imageScore(nll, topK) };
   });
 }
 

@@ -25,6 +25,19 @@ export function stridesOf(shape: Shape): number[] {
   return strides;
 }
 
+/**
+ * A shape viewed as [outer, axis length, inner] element counts around one axis: the view that
+ * concatenation, gather and scatter kernels index with.
+ *
+ * @example
+ * ```ts
+ * aroundAxis([2, 3, 4, 5], 1); // [2, 3, 20]
+ * ```
+ */
+export function aroundAxis(shape: Shape, axis: number): [number, number, number] {
+  return [sizeOf(shape.slice(0, axis)), shape[axis], sizeOf(shape.slice(axis + 1))];
+}
+
 export function shapesEqual(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
@@ -58,6 +71,40 @@ export function broadcastShapes(a: Shape, b: Shape, op: string): number[] {
     out[i] = da === 1 ? db : da;
   }
   return out;
+}
+
+/**
+ * Strides of `shape` read at the coordinates of the broadcast shape `outShape` (right-aligned,
+ * NumPy rules): 0 along every axis `shape` is broadcast over.
+ *
+ * @example
+ * ```ts
+ * broadcastStrides([3, 1], [2, 3, 4]); // [0, 1, 0]
+ * ```
+ */
+export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
+  const own = stridesOf(shape);
+  const lead = outShape.length - shape.length;
+  return outShape.map((d, i) => (i < lead || (shape[i - lead] === 1 && d !== 1) ? 0 : own[i - lead]));
+}
+
+/**
+ * The permutation moving `axis` to the front, the others keeping their order.
+ *
+ * @example
+ * ```ts
+ * axisToFront(4, 2); // [2, 0, 1, 3]
+ * ```
+ */
+export function axisToFront(rank: number, axis: number): number[] {
+  return [axis, ...Array.from({ length: rank }, (_, i) => i).filter((i) => i !== axis)];
+}
+
+/** The permutation undoing `perm`: `transpose(transpose(x, perm), inversePermutation(perm))` is x. */
+export function inversePermutation(perm: readonly number[]): number[] {
+  const inverse = new Array<number>(perm.length);
+  perm.forEach((p, i) => (inverse[p] = i));
+  return inverse;
 }
 
 /** Normalises possibly negative axes against a rank, sorted and de-duplicated. */

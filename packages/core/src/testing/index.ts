@@ -14,10 +14,10 @@
  * @packageDocumentation
  */
 export * from './reference/index.js';
-export { createReferenceBackend, useReferenceBackend } from './reference_backend.js';
+export { createReferenceBackend, useReferenceBackend, type ReferenceBackendOptions } from './reference_backend.js';
 export { assertClose, assertShape, compareArrays, type Comparison, type Tolerance } from './assert.js';
 export { numericGradient, weightedSum } from './finite_diff.js';
-export { randomArray, distinctArray, randomIndices, type RandomOptions } from './random.js';
+export { randomArray, distinctArray, type RandomOptions } from './random.js';
 export * from './conformance/tolerances.js';
 export type { ForwardCase, GradientCase, CaseBuilder } from './conformance/types.js';
 export { FORWARD_CASES, DEFAULT_SEED, forwardCases, forwardCasesOf, kernelSeed } from './conformance/forward_cases.js';

@@ -1,5 +1,6 @@
 import type { Rng } from '../random/rng.js';
-import { numel, type RefArray } from './reference/array.js';
+import { sizeOf } from '../tensor/shape.js';
+import type { RefArray } from './reference/array.js';
 
 /** Value range of {@link randomArray}. */
 export interface RandomOptions {
@@ -24,7 +25,7 @@ export interface RandomOptions {
  */
 export function randomArray(rng: Rng, shape: readonly number[], opts: RandomOptions = {}): RefArray {
   const { lo = -1, hi = 1, avoid = [], margin = 0.05 } = opts;
-  const data = new Float64Array(numel(shape));
+  const data = new Float64Array(sizeOf(shape));
   for (let i = 0; i < data.length; i++) {
     let v: number;
     let tries = 0;
@@ -42,14 +43,9 @@ export function randomArray(rng: Rng, shape: readonly number[], opts: RandomOpti
  * max-like kernels whose gradient is undefined at ties.
  */
 export function distinctArray(rng: Rng, shape: readonly number[], gap = 0.1): RefArray {
-  const n = numel(shape);
+  const n = sizeOf(shape);
   const order = rng.permutation(n);
   const data = new Float64Array(n);
   for (let i = 0; i < n; i++) data[i] = Math.fround((order[i] - n / 2) * gap + gap * 0.3 * rng.uniform());
   return { shape: [...shape], data };
-}
-
-/** `count` integers in [0, n), repeats allowed. */
-export function randomIndices(rng: Rng, count: number, n: number): number[] {
-  return Array.from({ length: count }, () => rng.int(n));
 }

@@ -1,15 +1,74 @@
-import type { Backend, BackendInfo, DataId, FloatArray, KernelArgs, KernelImpl, KernelTable } from '../backend/backend.js';
+import type { Backend, BackendInfo, FloatArray } from '../backend/backend.js';
+import { KernelBackend } from '../backend/kernel_backend.js';
+import type { BackendKernel, BackendKernels } from '../backend/kernel_call.js';
 import { setBackend } from '../engine/engine.js';
 import { KERNEL_NAMES, type KernelName } from '../kernels/kernel_names.js';
 import type { RefArray } from './reference/array.js';
 import { runReference } from './reference/kernels.js';
 
-/** Storage handle of the reference backend. */
-class RefData {
-  constructor(readonly data: Float64Array) {}
+/** Options of {@link createReferenceBackend}. */
+export interface ReferenceBackendOptions {
+  /**
+   * Round every stored value (writes and kernel outputs) to float32, like a float32 backend:
+   * the stated float32 tolerances are checked against it, and a float32 checkpoint captures its
+   * state exactly. Default false.
+   */
+  float32?: boolean;
+  /** Kernels run instead of the reference ones (the suite's mutation test plants bugs this way). */
+  kernels?: Partial<BackendKernels<RefArray>>;
 }
 
-const INFO: BackendInfo = { name: 'reference', detail: 'float64 JS reference loops', precision: 'float64', concrete: true };
+const roundToFloat32 = (data: Float64Array): Float64Array => Float64Array.from(Float32Array.from(data));
+
+/** The float64 reference loops as a backend; a value is a {@link RefArray}. */
+class ReferenceBackend extends KernelBackend<RefArray> {
+  protected override readonly bytesPerElement = 8;
+  private readonly detail: BackendInfo;
+  private readonly round: (d: Float64Array) => Float64Array;
+
+  constructor(options: ReferenceBackendOptions) {
+    const round = options.float32 ? roundToFloat32 : (d: Float64Array) => d;
+    const kernels: Partial<Record<KernelName, BackendKernel<KernelName, RefArray>>> = {};
+    for (const k of KERNEL_NAMES) {
+      const own = options.kernels?.[k] as BackendKernel<KernelName, RefArray> | undefined;
+      // Core's shape rules and the reference compute output shapes independently: the base
+      // class's output check makes a disagreement an error.
+      const run: BackendKernel<KernelName, RefArray> = own ?? (({ inputs, attrs }) => runReference(k, inputs, attrs));
+      kernels[k] = (call) => {
+        const out = run(call);
+        return { shape: out.shape, data: round(out.data) };
+      };
+    }
+    const name = options.float32 ? 'reference-f32' : 'reference';
+    super(name, kernels as BackendKernels<RefArray>);
+    this.detail = options.float32
+      ? { name, detail: 'float64 JS reference loops, every stored value rounded to float32', precision: 'float32', concrete: true }
+      : { name, detail: 'float64 JS reference loops', precision: 'float64', concrete: true };
+    this.round = round;
+  }
+
+  protected upload(values: FloatArray, shape: readonly number[]): RefArray {
+    return { shape: [...shape], data: this.round(Float64Array.from(values)) };
+  }
+
+  protected async download(value: RefArray): Promise<Float64Array> {
+    return Float64Array.from(value.data);
+  }
+
+  protected override downloadSync(value: RefArray): Float64Array {
+    return Float64Array.from(value.data);
+  }
+
+  protected free(): void {}
+
+  protected shapeOf(value: RefArray): readonly number[] {
+    return value.shape;
+  }
+
+  info(): BackendInfo {
+    return this.detail;
+  }
+}
 
 /**
  * Creates a backend whose storage is Float64Array and whose kernels are the float64 reference
@@ -22,50 +81,11 @@ const INFO: BackendInfo = { name: 'reference', detail: 'float64 JS reference loo
  * const backend = createReferenceBackend();
  * setBackend(backend);
  * const y = relu(tensor([-1, 2], [2])); // Float64Array [0, 2]
+ * const f32 = createReferenceBackend({ float32: true }); // rounds what it stores to float32
  * ```
  */
-export function createReferenceBackend(): Backend {
-  const live = new Set<RefData>();
-  let bytes = 0;
-
-  const store = (data: Float64Array): RefData => {
-    const handle = new RefData(data);
-    live.add(handle);
-    bytes += data.byteLength;
-    return handle;
-  };
-  const load = (id: DataId): Float64Array => {
-    if (!(id instanceof RefData) || !live.has(id)) throw new Error('reference backend: unknown or disposed tensor data');
-    return id.data;
-  };
-
-  const kernel = <K extends KernelName>(name: K): KernelImpl<K> => (args: KernelArgs<K>) => {
-    const inputs: RefArray[] = args.inputs.map((t) => ({ shape: t.shape, data: load(t.dataId) }));
-    const out = runReference(name, inputs, args.attrs);
-    // Core's shape rules and the reference compute output shapes independently; disagreement is a bug.
-    if (out.shape.length !== args.outShape.length || out.shape.some((d, i) => d !== args.outShape[i])) {
-      throw new Error(`reference ${name}: computed shape [${out.shape.join(',')}], core expects [${args.outShape.join(',')}]`);
-    }
-    return store(out.data);
-  };
-  const kernels = Object.fromEntries(KERNEL_NAMES.map((k) => [k, kernel(k)])) as KernelTable;
-
-  return {
-    name: 'reference',
-    kernels,
-    write: (values: FloatArray) => store(Float64Array.from(values)),
-    read: async (id) => Float64Array.from(load(id)),
-    readSync: (id) => Float64Array.from(load(id)),
-    disposeData(id) {
-      if (id instanceof RefData && live.delete(id)) bytes -= id.data.byteLength;
-    },
-    info: () => INFO,
-    memory: () => ({ bytes, buffers: live.size }),
-    dispose() {
-      live.clear();
-      bytes = 0;
-    },
-  };
+export function createReferenceBackend(options: ReferenceBackendOptions = {}): Backend {
+  return new ReferenceBackend(options);
 }
 
 /**
@@ -76,8 +96,8 @@ export function createReferenceBackend(): Backend {
  * beforeAll(() => useReferenceBackend());
  * ```
  */
-export function useReferenceBackend(): Backend {
-  const backend = createReferenceBackend();
+export function useReferenceBackend(options: ReferenceBackendOptions = {}): Backend {
+  const backend = createReferenceBackend(options);
   setBackend(backend);
   return backend;
 }

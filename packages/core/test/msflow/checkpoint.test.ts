@@ -10,6 +10,7 @@ import {
   loadCheckpoint,
   MSFlowModel,
   restoreModel,
+  sealSidecar,
   serializeCheckpoint,
   setBackend,
   tidy,
@@ -154,32 +155,31 @@ describe('checkpoints', () => {
       expect(() => deserializeCheckpoint(flipped, sidecar)).toThrow(/CRC-32 .* \(corrupt or mismatched file\)/);
       // A truncated file whose sidecar was also rewritten still fails in the safetensors reader.
       const cut = weights.subarray(0, weights.length - 10);
-      expect(() => deserializeCheckpoint(cut, { ...sidecar, weights: { ...sidecar.weights, bytes: cut.length, crc32: crc32(cut) } })).toThrow(
-        CheckpointError,
-      );
-      expect(() => deserializeCheckpoint(cut, { ...sidecar, weights: { ...sidecar.weights, bytes: cut.length, crc32: crc32(cut) } })).toThrow(/truncated/);
+      const rewritten = sealSidecar({ ...sidecar, weights: { ...sidecar.weights, bytes: cut.length, crc32: crc32(cut) } });
+      expect(() => deserializeCheckpoint(cut, rewritten)).toThrow(CheckpointError);
+      expect(() => deserializeCheckpoint(cut, rewritten)).toThrow(/truncated/);
     });
 
     it('checks tensor names and shapes against the config in the sidecar', async () => {
       const { weights, sidecar } = await base();
       const bigger = MSFlowModel.create({ ...config, channels: [4, 8, 12] });
-      const lie = { ...sidecar, config: bigger.config, permutations: bigger.permutations };
+      const lie = sealSidecar({ ...sidecar, config: bigger.config, permutations: bigger.permutations });
       bigger.dispose();
       expect(() => deserializeCheckpoint(weights, lie)).toThrow(/weights do not match the model in the sidecar: .*shape mismatch\(es\): .*expected/);
-      const fewer = { ...sidecar, config: { ...config, blocks: [1, 1, 1] }, permutations: { ...sidecar.permutations, parallel: sidecar.permutations.parallel.map((p) => p.slice(0, 1)) } };
+      const fewer = sealSidecar({ ...sidecar, config: { ...config, blocks: [1, 1, 1] }, permutations: { ...sidecar.permutations, parallel: sidecar.permutations.parallel.map((p) => p.slice(0, 1)) } });
       expect(() => deserializeCheckpoint(weights, fewer)).toThrow(/unexpected tensor\(s\): .*parallel\.0\.1\./);
-      const noOptimizer = { ...sidecar, training: null, optimizer: null, metrics: null };
+      const noOptimizer = sealSidecar({ ...sidecar, training: null, optimizer: null, metrics: null });
       expect(() => deserializeCheckpoint(weights, noOptimizer)).toThrow(/unexpected tensor\(s\): adam\./);
     });
 
     it('checks the sidecar itself and an expected configuration', async () => {
       const { weights, sidecar } = await base();
       expect(() => deserializeCheckpoint(weights, { ...sidecar, format: 'other' })).toThrow(/sidecar format is "other"/);
-      expect(() => deserializeCheckpoint(weights, { ...sidecar, formatVersion: 2 })).toThrow(/format version 2 is not supported/);
-      expect(() => deserializeCheckpoint(weights, { ...sidecar, optimizer: null })).toThrow(/saved together/);
-      expect(() => deserializeCheckpoint(weights, { ...sidecar, permutations: { ...sidecar.permutations, fusion: [[0, 0, 1, 2], ...sidecar.permutations.fusion.slice(1)] } })).toThrow(
-        /fusion permutation 0.*not a permutation/,
-      );
+      expect(() => deserializeCheckpoint(weights, { ...sidecar, formatVersion: 3 })).toThrow(/format version 3 is not supported \(this library reads 1 and 2\)/);
+      expect(() => deserializeCheckpoint(weights, sealSidecar({ ...sidecar, optimizer: null }))).toThrow(/saved together/);
+      expect(() =>
+        deserializeCheckpoint(weights, sealSidecar({ ...sidecar, permutations: { ...sidecar.permutations, fusion: [[0, 0, 1, 2], ...sidecar.permutations.fusion.slice(1)] } })),
+      ).toThrow(/fusion permutation 0.*not a permutation/);
       expect(() => deserializeCheckpoint(weights, 'nope')).toThrow(/not a JSON object/);
       expect(() => deserializeCheckpoint(weights, sidecar, { expect: { ...config, blocks: [2, 2, 2], condChannels: 8 } })).toThrow(
         /does not match the configuration: blocks \[2,1,1\] \(expected \[2,2,2\]\); condChannels 4 \(expected 8\)/,

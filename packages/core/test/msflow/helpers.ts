@@ -3,6 +3,7 @@
 import {
   keep,
   Rng,
+  sizeOf,
   tensor,
   type Backend,
   type FeatureSet,
@@ -34,7 +35,7 @@ export function randomParamMap(specs: readonly ParamSpec[], seed: number, spread
   const rng = new Rng(seed);
   return new Map(
     specs.map((s) => {
-      const n = s.shape.reduce((p, q) => p * q, 1);
+      const n = sizeOf(s.shape);
       const base = s.init.kind === 'constant' ? s.init.value : 0;
       const width = s.init.kind === 'uniform' ? s.init.bound * 2 : spread;
       const data = new Float32Array(n);
@@ -98,24 +99,5 @@ export function flat(parts: readonly ArrayLike<number>[]): Float64Array {
  * then a checkpoint (float32) captures the state exactly and resume tests can demand bit equality.
  */
 export function createFloat32ReferenceBackend(): Backend {
-  const inner = createReferenceBackend();
-  const round = (d: ArrayLike<number>) => Float64Array.from(Float32Array.from(d as ArrayLike<number>));
-  const kernels = Object.fromEntries(
-    Object.entries(inner.kernels).map(([name, impl]) => [
-      name,
-      (args: Parameters<NonNullable<(typeof inner.kernels)['Add']>>[0]) => {
-        const id = (impl as (a: typeof args) => object)(args);
-        const rounded = inner.write(round(inner.readSync!(id, args.outShape)), args.outShape);
-        inner.disposeData(id);
-        return rounded;
-      },
-    ]),
-  ) as Backend['kernels'];
-  return {
-    ...inner,
-    name: 'reference-f32',
-    kernels,
-    write: (values, shape) => inner.write(round(values), shape),
-    info: () => ({ ...inner.info(), name: 'reference-f32', detail: 'float64 reference rounded to float32 after every kernel', precision: 'float32' }),
-  };
+  return createReferenceBackend({ float32: true });
 }

@@ -7,7 +7,9 @@ import {
   logpMap,
   MSFlowModel,
   multiplicativeMap,
+  nllMap,
   predict,
+  scoreLatents,
   Rng,
   tensor,
   tidy,
@@ -66,6 +68,8 @@ describe('scoring (spec §6)', () => {
         mul: Array.from(mul.dataSync()),
         add: Array.from(additiveMap(logp, [H, W]).dataSync()),
         score: Array.from(imageScore(mul, 0.1).dataSync()),
+        nll: Array.from(nllMap(logp, [H, W]).dataSync()),
+        nllScore: Array.from(imageScore(nllMap(logp, [H, W]), 0.1).dataSync()),
       };
     });
     for (let n = 0; n < 2; n++) {
@@ -90,7 +94,54 @@ describe('scoring (spec §6)', () => {
       const k = Math.floor(H * W * 0.1);
       const top = [...mul].sort((a, b) => b - a).slice(0, k);
       expect(got.score[n]).toBeCloseTo(top.reduce((a, b) => a + b, 0) / k, 10);
+      // The user-facing map is −M itself: no exp, no per-image maximum.
+      M.forEach((v, i) => expect(got.nll[n * H * W + i]).toBeCloseTo(-v, 10));
+      const topNll = M.map((v) => -v).sort((a, b) => b - a).slice(0, k);
+      expect(got.nllScore[n]).toBeCloseTo(topNll.reduce((a, b) => a + b, 0) / k, 10);
     }
+  });
+
+  it('the user-facing score is monotone in the log-likelihood and does not saturate where the paper score does', () => {
+    const rng = new Rng(7);
+    const shapes = [
+      [1, 4, 4, 3],
+      [1, 2, 2, 5],
+    ];
+    const base = shapes.map((s) => Array.from(rng.normalArray(s.reduce((p, q) => p * q, 1))));
+    const size: [number, number] = [8, 8];
+    const scores = (zs: number[][]) =>
+      tidy(() => {
+        const m = scoreLatents(
+          zs.map((d, l) => tensor(d, shapes[l])),
+          size,
+          0.1,
+        );
+        return { nll: m.nllScores.dataSync()[0], paper: m.imageScores.dataSync()[0], logp: m.logp.map((t) => Array.from(t.dataSync())) };
+      });
+    // Lowering the log-likelihood anywhere (|z| grows at random latents, one at a time) never
+    // lowers the score, and raises it whenever the pixel is among the top k.
+    let zs = base.map((d) => d.slice());
+    let prev = scores(zs);
+    let strict = 0;
+    for (let step = 0; step < 40; step++) {
+      const l = rng.uniform() < 0.5 ? 0 : 1;
+      const i = Math.floor(rng.uniform() * zs[l].length);
+      zs = zs.map((d) => d.slice());
+      zs[l][i] = zs[l][i] * 1.5 + Math.sign(zs[l][i] || 1) * 0.5;
+      const next = scores(zs);
+      expect(next.logp.flat().reduce((a, b) => a + b, 0)).toBeLessThan(prev.logp.flat().reduce((a, b) => a + b, 0));
+      expect(next.nll).toBeGreaterThanOrEqual(prev.nll);
+      if (next.nll > prev.nll) strict++;
+      prev = next;
+    }
+    expect(strict).toBeGreaterThan(15); // the other steps changed pixels outside the top k
+    // Two strong anomalies, one twice as strong: the paper's score is exactly 1 for both (exp
+    // underflows next to 1), the user-facing score keeps them apart.
+    const anomaly = (gain: number) => base.map((d, l) => d.map((v, i) => (l === 0 && i < 12 ? v + gain : v)));
+    const a = scores(anomaly(40));
+    const b = scores(anomaly(80));
+    expect(a.paper).toBe(b.paper);
+    expect(b.nll).toBeGreaterThan(a.nll * 2);
   });
 
   it('predicts maps at the input size and frees everything else', () => {

@@ -5,7 +5,7 @@ import { registerInstalledBackends } from '../plan/backends.js';
 import { writeFileAtomicSync as writeFileAtomic } from '@msflow/eval';
 import { createFrozenBackbone } from '../backbone/backbone.js';
 import { readCheckpoint } from './checkpoint.js';
-import { pickThreshold, type ThresholdMode } from './thresholds.js';
+import { missingThreshold, pickThreshold, type ChosenThreshold, type ThresholdMode } from './thresholds.js';
 
 /** Options of {@link exportCheckpoint}. */
 export interface ExportOptions {
@@ -13,8 +13,11 @@ export interface ExportOptions {
   output: string;
   /** Threshold baked into the `label` output (default `auto`; `none` leaves `label` out). */
   threshold?: ThresholdMode | number | 'none';
-  /** Which map becomes `anomaly_map`: `add` (default) or `mul`. */
-  map?: 'add' | 'mul';
+  /**
+   * Which map becomes `anomaly_map`: `nll` (default: the negative log-likelihood map, one colour
+   * scale for all images), or the paper's `add` / `mul`.
+   */
+  map?: 'nll' | 'add' | 'mul';
 }
 
 /**
@@ -29,21 +32,32 @@ export function float32Below(x: number): number {
   return f[0];
 }
 
+/** What a deployment needs beside the graph: how the threshold came about, the pixel threshold and the colour scale. */
+function exportMetadata(t: ChosenThreshold): Record<string, string> {
+  return {
+    'msflow.threshold_source': t.from,
+    'msflow.threshold_inclusive': String(t.value),
+    ...(t.pixel ? { 'msflow.pixel_threshold': String(t.pixel.threshold), 'msflow.map_low': String(t.pixel.low) } : {}),
+  };
+}
+
 /**
  * Exports a checkpoint with its backbone as one ONNX model: input `image` [N, 3, H, W]
- * (normalised as the backbone expects), outputs `anomaly_map` [N, H, W], `score` [N] and
- * `label` [N] (the threshold baked in). Written atomically.
+ * (normalised as the backbone expects), outputs `anomaly_map` [N, H, W] (the NLL map by
+ * default), `score` [N] (the user-facing score), and with a threshold `normalized_score` [N]
+ * (0.5 at the threshold, when the checkpoint stores normal scores) and `label` [N]. Written
+ * atomically; the pixel threshold and the colour scale's bottom are in the metadata.
  *
  * @example
  * ```ts
  * const r = await exportCheckpoint({ checkpoint: 'runs/bottle/latest', output: 'bottle.onnx' });
  * ```
  */
-export async function exportCheckpoint(o: ExportOptions): Promise<{ path: string; bytes: number; threshold?: { value: number; from: string }; dynamicBatch: boolean; inputShape: number[]; preprocess: unknown }> {
+export async function exportCheckpoint(o: ExportOptions): Promise<{ path: string; bytes: number; threshold?: ChosenThreshold; dynamicBatch: boolean; inputShape: number[]; preprocess: unknown }> {
   const ckpt = readCheckpoint(o.checkpoint);
   const threshold = o.threshold === 'none' ? undefined : pickThreshold(ckpt.sidecar.cli?.thresholds ?? {}, o.threshold ?? 'auto');
   if (!threshold && o.threshold !== undefined && o.threshold !== 'auto' && o.threshold !== 'none') {
-    throw new DetectorError(`--threshold ${o.threshold}: ${ckpt.paths.sidecar} holds no such threshold (run msflow test, or pass a number)`);
+    throw new DetectorError(`--threshold ${o.threshold}: ${ckpt.paths.sidecar}: ${missingThreshold(ckpt.sidecar.cli?.thresholds ?? {}, o.threshold)}`);
   }
   await registerInstalledBackends();
   let onnxMod: { exportMSFlowOnnx: typeof ExportMSFlowOnnx };
@@ -69,9 +83,11 @@ export async function exportCheckpoint(o: ExportOptions): Promise<{ path: string
       backbone,
       model,
       backend: onnx as never,
-      map: o.map,
+      map: o.map ?? 'nll',
+      score: 'nll',
       threshold: threshold ? float32Below(threshold.value) : undefined,
-      metadata: threshold ? { 'msflow.threshold_source': threshold.from, 'msflow.threshold_inclusive': String(threshold.value) } : {},
+      normalization: threshold?.normalization,
+      metadata: threshold ? exportMetadata(threshold) : {},
     });
     writeFileAtomic(o.output, exported.bytes);
     const [h, w] = config.inputSize;

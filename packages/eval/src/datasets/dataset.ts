@@ -10,7 +10,7 @@ import { ImageCodecError, reasonOf } from '../io/errors.js';
 import type { RawImage } from '../io/raw_image.js';
 import { IMAGENET, type Normalization } from '../image/normalize.js';
 import { preprocessImage, preprocessMask, toImageSize, type ImageSize, type SizeLike } from '../image/preprocess.js';
-import { DatasetScanError, type ScanProblem } from './errors.js';
+import { DatasetError, DatasetScanError, type ScanProblem } from './errors.js';
 import type { Batch, DatasetEntry, Sample } from './types.js';
 
 /** How an {@link ImageDataset} transforms what it loads. */
@@ -148,6 +148,10 @@ export class ImageDataset {
   }
 
   private build(entry: DatasetEntry, img: RawImage, mask: RawImage | undefined): Sample {
+    // A mask of another size would be stretched onto the image and mark the wrong pixels.
+    if (mask && (mask.width !== img.width || mask.height !== img.height)) {
+      throw new DatasetError(entry.maskPath ?? 'mask', `mask is ${mask.width}x${mask.height} but its image ${entry.path} is ${img.width}x${img.height}`);
+    }
     const pre = preprocessImage(img, this.size, this.normalization);
     const sample: Sample = {
       image: pre.image,

@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { floatToHalf, halfToFloat, type FeatureSet, type FeatureSource } from '@msflow/core';
+import { asFileIoError } from '../io/errors.js';
 
 /**
  * Pooled backbone features cached on disk as float16, in the safetensors layout (one tensor
@@ -73,12 +74,26 @@ export class Float16CacheWriter {
     count: number,
     shapes: readonly Shape3[],
   ) {
-    mkdirSync(dirname(path), { recursive: true });
     this.tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
     const { header, layout } = layoutHeader(count, shapes);
     this.layout = layout;
-    this.fd = openSync(this.tmp, 'w');
-    writeSync(this.fd, header, 0, header.length, 0);
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      this.fd = openSync(this.tmp, 'w');
+    } catch (err) {
+      throw asFileIoError(path, err);
+    }
+    this.write(header, 0);
+  }
+
+  /** Writes at `position`; a failure (disk full) drops the partial file and names the cache. */
+  private write(bytes: Uint8Array, position: number): void {
+    try {
+      writeSync(this.fd, bytes, 0, bytes.length, position);
+    } catch (err) {
+      this.abort();
+      throw asFileIoError(this.path, err);
+    }
   }
 
   /** Appends the next images' features (same scales and shapes as declared). */
@@ -90,7 +105,7 @@ export class Float16CacheWriter {
     batch.scales.forEach((s, l) => {
       if (s.shape.join() !== layout.shapes[l].join()) throw new Error(`${this.path}: scale ${l} is [${s.shape}], the cache holds [${layout.shapes[l]}]`);
       const bytes = encodeHalf(s.data.subarray(0, batch.count * layout.rowBytes[l] / 2));
-      writeSync(this.fd, bytes, 0, bytes.length, layout.dataStart + layout.offsets[l] + this.written * layout.rowBytes[l]);
+      this.write(bytes, layout.dataStart + layout.offsets[l] + this.written * layout.rowBytes[l]);
     });
     this.written += batch.count;
   }
@@ -102,8 +117,13 @@ export class Float16CacheWriter {
       throw new Error(`${this.path}: feature cache got ${this.written} of ${this.layout.count} images`);
     }
     this.done = true;
-    closeSync(this.fd);
-    renameSync(this.tmp, this.path);
+    try {
+      closeSync(this.fd);
+      renameSync(this.tmp, this.path);
+    } catch (err) {
+      rmSync(this.tmp, { force: true });
+      throw asFileIoError(this.path, err);
+    }
     return openFloat16Cache(this.path);
   }
 

@@ -7,8 +7,9 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { writeFileAtomic, writeFileAtomicSync } from './atomic.js';
 import { ImageCodecError, reasonOf } from './errors.js';
-import { decodeJpeg, encodeJpeg, isJpeg } from './jpeg.js';
-import { decodePng, encodePng, isPng } from './png.js';
+import { isJpeg, isPng, type DecodeOptions } from './image_header.js';
+import { decodeJpeg, encodeJpeg } from './jpeg.js';
+import { decodePng, encodePng } from './png.js';
 import type { RawImage } from './raw_image.js';
 
 /** File extensions the datasets treat as images (lower case, with the dot). */
@@ -27,17 +28,20 @@ export function isImageFile(name: string): boolean {
 }
 
 /**
- * Decodes PNG or JPEG bytes, recognised by their signature (not by the file name).
+ * Decodes PNG or JPEG bytes, recognised by their signature (not by the file name). The header's
+ * size is checked against the pixel budget (`options.maxPixels`, else `MSFLOW_MAX_PIXELS`, else
+ * 100 megapixels) before anything is inflated.
  *
- * @throws {@link ImageCodecError} naming `source` for unknown formats and corrupt files.
+ * @throws {@link ImageCodecError} naming `source` for unknown formats, corrupt files and images
+ *   over the budget.
  * @example
  * ```ts
  * const img = decodeImage(bytes, 'test/crack/001.png');
  * ```
  */
-export function decodeImage(bytes: Uint8Array, source = 'image data'): RawImage {
-  if (isPng(bytes)) return decodePng(bytes, source);
-  if (isJpeg(bytes)) return decodeJpeg(bytes, source);
+export function decodeImage(bytes: Uint8Array, source = 'image data', options: DecodeOptions = {}): RawImage {
+  if (isPng(bytes)) return decodePng(bytes, source, options);
+  if (isJpeg(bytes)) return decodeJpeg(bytes, source, options);
   if (bytes.length === 0) throw new ImageCodecError(source, 'empty file');
   throw new ImageCodecError(source, 'unsupported image format (expected PNG or JPEG)');
 }

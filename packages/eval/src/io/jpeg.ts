@@ -1,43 +1,20 @@
 /**
- * JPEG decode/encode on top of `jpeg-js` (pure JS, baseline and progressive).
+ * JPEG decode/encode on top of `jpeg-js` (pure JS, baseline and progressive). The frame header is
+ * read first (size against the pixel budget), and the EXIF orientation is applied after decoding.
  */
 import jpeg from 'jpeg-js';
 import { ImageCodecError, reasonOf } from './errors.js';
+import { checkPixelBudget, isJpeg, readImageHeader, type DecodeOptions } from './image_header.js';
+import { applyOrientation } from './orientation.js';
+import { maxImagePixels } from './pixel_limit.js';
 import type { RawImage } from './raw_image.js';
 
-/**
- * True when `bytes` starts with the JPEG SOI marker.
- *
- * @example
- * ```ts
- * isJpeg(readFileSync('a.jpg')); // true
- * ```
- */
-export function isJpeg(bytes: Uint8Array): boolean {
-  return bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
-}
-
-/** Number of colour components in the first SOFn frame header, or 0 if none is found. */
-function jpegComponents(bytes: Uint8Array): number {
-  let i = 2;
-  while (i + 9 < bytes.length) {
-    if (bytes[i] !== 0xff) return 0;
-    const marker = bytes[i + 1];
-    if (marker === 0xff) {
-      i++;
-      continue;
-    }
-    const len = (bytes[i + 2] << 8) | bytes[i + 3];
-    const isSof = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
-    if (isSof) return bytes[i + 9];
-    i += 2 + len;
-  }
-  return 0;
-}
+export { isJpeg } from './image_header.js';
 
 /**
- * Decodes JPEG bytes. Single-component (greyscale) files give `channels: 1`, others RGB.
- * Decoding is strict: a truncated or corrupt entropy-coded segment is an error.
+ * Decodes JPEG bytes. Single-component (greyscale) files give `channels: 1`, others RGB; an
+ * EXIF orientation turns the pixels upright (as browsers show the file). Decoding is strict: a
+ * truncated or corrupt entropy-coded segment is an error.
  *
  * @param source names the file in errors.
  * @throws {@link ImageCodecError} naming `source`.
@@ -46,11 +23,16 @@ function jpegComponents(bytes: Uint8Array): number {
  * const img = decodeJpeg(readFileSync('tile.jpg'), 'tile.jpg');
  * ```
  */
-export function decodeJpeg(bytes: Uint8Array, source = 'JPEG data'): RawImage {
+export function decodeJpeg(bytes: Uint8Array, source = 'JPEG data', options: DecodeOptions = {}): RawImage {
   if (!isJpeg(bytes)) throw new ImageCodecError(source, 'JPEG: missing SOI marker');
+  const header = readImageHeader(bytes, source);
+  const maxPixels = options.maxPixels ?? maxImagePixels();
+  checkPixelBudget(header, source, maxPixels);
   let decoded: { width: number; height: number; data: Uint8Array };
   try {
-    decoded = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, tolerantDecoding: false, maxMemoryUsageInMB: 2048 });
+    // The budget is already checked; jpeg-js's own limits only need to let that size through.
+    const megapixels = (header.width * header.height) / 1e6;
+    decoded = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, tolerantDecoding: false, maxResolutionInMP: megapixels + 1, maxMemoryUsageInMB: 2048 });
   } catch (err) {
     throw new ImageCodecError(source, `JPEG: ${reasonOf(err)}`);
   }
@@ -58,12 +40,13 @@ export function decodeJpeg(bytes: Uint8Array, source = 'JPEG data'): RawImage {
   if (!(width > 0 && height > 0) || data.length !== width * height * 3) {
     throw new ImageCodecError(source, 'JPEG: decoder returned no image data');
   }
-  if (jpegComponents(bytes) === 1) {
+  let img: RawImage = { width, height, channels: 3, depth: 8, data };
+  if (header.components === 1) {
     const grey = new Uint8Array(width * height);
     for (let i = 0; i < grey.length; i++) grey[i] = data[i * 3];
-    return { width, height, channels: 1, depth: 8, data: grey };
+    img = { width, height, channels: 1, depth: 8, data: grey };
   }
-  return { width, height, channels: 3, depth: 8, data };
+  return applyOrientation(img, header.orientation);
 }
 
 /**

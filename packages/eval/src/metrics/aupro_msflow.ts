@@ -4,6 +4,15 @@
  * PRO = mean overlap over all 8-connected regions of all images, FPR pooled over normal pixels,
  * only thresholds with FPR < 0.3 kept, FPRs min-max rescaled to [0, 1] (not divided by 0.3),
  * trapezoidal area (sklearn `auc`).
+ *
+ * Why it can differ from {@link aupro} by a lot: the rescaling stretches whatever FPR range the
+ * grid reaches, [lowest, 0.3), over [0, 1]. Pixels above the grid's top threshold (max − step)
+ * are never separated, so their normal pixels' share is the lowest FPR reached. On a map whose
+ * values tie at the maximum, as MSFlow's multiplicative map does once it saturates (1 − exp(M −
+ * max M) is exactly 1 in float32 for every pixel ~17 nats below its image's best), that share
+ * can be most of the 0.3: the demo reaches FPR 0.196 at best, PRO is 1 from there to 0.3, and
+ * the stretched area is 100 where AUPRO, integrating from FPR 0, is 80. The result reports
+ * `lowestFpr` and `normalAtMax` so a caller can tell.
  */
 import { scoreParts, type LabelInput, type ScoreInput } from './inputs.js';
 import type { MapShape } from './aupro.js';
@@ -35,6 +44,10 @@ export interface MsflowAuproResult {
   /** Number of thresholds kept (FPR < limit). */
   kept: number;
   regions: number;
+  /** The lowest FPR the grid reaches: the rescaling stretches [lowestFpr, limit) over [0, 1]. */
+  lowestFpr: number;
+  /** Normal pixels equal to the maps' maximum (many: a saturated map). */
+  normalAtMax: number;
 }
 
 /**
@@ -92,7 +105,9 @@ export function auproMsflow(maps: ScoreInput, masks: LabelInput, shape: MapShape
       if (Number.isNaN(v)) throw new Error('auproMsflow: maps contain NaN');
     }
   }
-  const empty = { aupro: NaN, thresholds: new Float64Array(0), fpr: new Float64Array(0), pro: new Float64Array(0), kept: 0, regions: regions.count };
+  let normalAtMax = 0;
+  for (let p = 0, g = 0; p < parts.length; p++) for (let i = 0; i < parts[p].length; i++, g++) if (parts[p][i] === max && regions.regionOf[g] === 0) normalAtMax++;
+  const empty = { aupro: NaN, thresholds: new Float64Array(0), fpr: new Float64Array(0), pro: new Float64Array(0), kept: 0, regions: regions.count, lowestFpr: normalAtMax / regions.negatives, normalAtMax };
   if (!(max > min)) return empty;
   const mode = options.stepPrecision ?? 'auto';
   const f32 = mode === 'float32' || (mode === 'auto' && parts.every((p) => p instanceof Float32Array));
@@ -149,5 +164,5 @@ export function auproMsflow(maps: ScoreInput, masks: LabelInput, shape: MapShape
     }
     if (hi > lo) aupro = sklearnAuc(keptF.map((v) => (v - lo) / (hi - lo)), keptP);
   }
-  return { aupro, thresholds: th, fpr, pro, kept: keptF.length, regions: regions.count };
+  return { aupro, thresholds: th, fpr, pro, kept: keptF.length, regions: regions.count, lowestFpr: fpr[T - 1], normalAtMax };
 }

@@ -129,8 +129,16 @@ export function evaluateAnomalyDetection(input: EvaluationInput): Evaluation {
     }
     if (input.msflowPro ?? true) {
       const m = timed('auproMsflow', () => auproMsflow(proMaps, input.masks!, input.shape!));
-      if (m && Number.isFinite(m.aupro)) metrics.auproMsflow = m.aupro;
-      else if (m) notes.push('auproMsflow: fewer than 2 thresholds with FPR < 0.3');
+      if (m && Number.isFinite(m.aupro)) {
+        metrics.auproMsflow = m.aupro;
+        // Past a tenth of the range, the stretched area says little about low FPRs.
+        if (m.lowestFpr > 0.1 * 0.3) {
+          notes.push(
+            `auproMsflow: MSFlow's 800-threshold grid reaches no FPR below ${m.lowestFpr.toFixed(3)} (${m.normalAtMax} normal pixels tie at the map's maximum, a saturated map), ` +
+              `and its rescaling stretches [${m.lowestFpr.toFixed(3)}, 0.3) over [0, 1]: not comparable with aupro`,
+          );
+        }
+      } else if (m) notes.push('auproMsflow: fewer than 2 thresholds with FPR < 0.3');
     }
   } else if (proMaps && input.masks) notes.push('PRO metrics: no map shape given');
   const out: Evaluation = { metrics, thresholds, timings, notes };

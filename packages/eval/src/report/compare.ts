@@ -39,11 +39,12 @@ export interface Comparison {
   pairs: PairDifference[];
 }
 
-const KNOWN = ['imageAuroc', 'pixelAuroc', 'aupro', 'auproMsflow', 'imageF1Max', 'pixelF1Max'];
+const KNOWN = ['imageAuroc', 'imageAurocNll', 'pixelAuroc', 'aupro', 'auproMsflow', 'imageF1Max', 'pixelF1Max'];
 
 /** Human label of a metric name. */
 export const METRIC_LABELS: Record<string, string> = {
   imageAuroc: 'image AUROC',
+  imageAurocNll: 'image AUROC (user score)',
   pixelAuroc: 'pixel AUROC',
   aupro: 'AUPRO@0.3',
   auproMsflow: 'PRO (MSFlow)',

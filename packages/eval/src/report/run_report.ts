@@ -62,6 +62,20 @@ export function buildRunReport(result: RunResult, visuals: RunVisuals = {}): Htm
       text: result.best ? ['"last" is the final epoch; "best over epochs" is the maximum of each metric over the evaluated epochs (test-set selection, as in the MSFlow paper).'] : [],
     },
   ];
+  const d = result.decision;
+  if (d) {
+    const f = (v: number | undefined) => (v === undefined ? '-' : `${(v * 100).toFixed(1)}%`);
+    sections.push({
+      title: 'Image threshold on this test set',
+      tables: [
+        {
+          headers: ['threshold', 'chosen by', 'target FPR', 'FPR on test normals', 'recall on test anomalies'],
+          rows: [[d.threshold.toPrecision(6), d.from, f(d.targetFpr), `${f(d.fpr)} of ${d.normals}`, `${f(d.recall)} of ${d.anomalous}`]],
+        },
+      ],
+      text: ['On the user-facing score (top-k mean of the negative log-likelihood map); anomalous when score ≥ threshold. The AUROC and PRO metrics above use the paper\'s scores and maps.'],
+    });
+  }
   const svgs: { caption?: string; svg: string }[] = [];
   if (visuals.imageRoc) svgs.push({ svg: rocSvg([{ name: `AUROC ${((result.metrics.imageAuroc ?? NaN) * 100).toFixed(2)}`, x: visuals.imageRoc.fpr, y: visuals.imageRoc.tpr }], 'Image ROC') });
   if (visuals.pixelRoc) svgs.push({ svg: rocSvg([{ name: `AUROC ${((result.metrics.pixelAuroc ?? NaN) * 100).toFixed(2)}`, x: visuals.pixelRoc.fpr, y: visuals.pixelRoc.tpr }], 'Pixel ROC') });

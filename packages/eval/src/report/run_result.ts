@@ -12,8 +12,9 @@ export const RUN_RESULT_SCHEMA = 'msflow-run-result/1';
 
 /**
  * Metric values as fractions in [0, 1] (multiply by 100 for tables). Known names:
- * `imageAuroc`, `pixelAuroc`, `aupro` (standard, FPR ≤ 0.3 normalised), `auproMsflow` (spec §8),
- * `imageF1Max`, `pixelF1Max`; others are allowed.
+ * `imageAuroc` (the paper's image score), `imageAurocNll` (the user-facing score), `pixelAuroc`,
+ * `aupro` (standard, FPR ≤ 0.3 normalised), `auproMsflow` (spec §8), `imageF1Max`, `pixelF1Max`;
+ * others are allowed.
  */
 export type MetricSet = Record<string, number>;
 
@@ -34,6 +35,25 @@ export type AnomalyMapsRef =
       shape: [number, number, number];
     };
 
+/**
+ * A threshold applied to a labelled test set: the false-positive rate on its normal images
+ * (printed beside the target it was chosen for) and the share of its anomalous images flagged.
+ */
+export interface RunDecision {
+  /** Anomalous when the user-facing score is ≥ this. */
+  threshold: number;
+  /** How it was chosen, in words. */
+  from: string;
+  /** The false-positive rate it was chosen for (thresholds from normal images). */
+  targetFpr?: number;
+  /** On this set's normal images. */
+  fpr?: number;
+  /** On this set's anomalous images. */
+  recall?: number;
+  normals: number;
+  anomalous: number;
+}
+
 /** One run's results. */
 export interface RunResult {
   schema: typeof RUN_RESULT_SCHEMA;
@@ -50,9 +70,13 @@ export interface RunResult {
   epoch?: number;
   /** Durations in seconds (e.g. `train`, `inference`, `metrics`); `perImageMs` style keys allowed. */
   timings: Record<string, number>;
-  /** Image-level scores and labels, in dataset order. */
+  /** Image-level scores (the paper's) and labels, in dataset order. */
   imageScores?: number[];
+  /** The user-facing image scores (top-k mean of the NLL map), in dataset order. */
+  nllScores?: number[];
   labels?: number[];
+  /** The stored image threshold applied to this test set. */
+  decision?: RunDecision;
   paths?: string[];
   anomalyMaps?: AnomalyMapsRef;
   /** Final metrics per defect type, each against the normal test images. */
@@ -96,7 +120,8 @@ export function validateRunResult(value: unknown, source = 'run result'): RunRes
   if (!isNumRecord(v.metrics)) p.push('metrics must be an object of numbers');
   if (!isNumRecord(v.timings)) p.push('timings must be an object of numbers (seconds)');
   if (v.best !== undefined && (!isObj(v.best) || !isNumRecord(v.best.metrics))) p.push('best.metrics must be an object of numbers');
-  for (const k of ['imageScores', 'labels'] as const) if (v[k] !== undefined && !isNumArray(v[k])) p.push(`${k} must be an array of numbers`);
+  for (const k of ['imageScores', 'nllScores', 'labels'] as const) if (v[k] !== undefined && !isNumArray(v[k])) p.push(`${k} must be an array of numbers`);
+  if (v.decision !== undefined && !(isObj(v.decision) && typeof v.decision.threshold === 'number' && typeof v.decision.from === 'string')) p.push('decision must be { threshold, from, ... }');
   if (v.paths !== undefined && !(Array.isArray(v.paths) && v.paths.every((x) => typeof x === 'string'))) p.push('paths must be an array of strings');
   if (Array.isArray(v.imageScores) && Array.isArray(v.labels) && v.imageScores.length !== v.labels.length) p.push('imageScores and labels differ in length');
   if (v.byType !== undefined && !(Array.isArray(v.byType) && v.byType.every((t) => isObj(t) && typeof t.type === 'string' && typeof t.images === 'number'))) {

@@ -150,3 +150,32 @@ export function maskToRgb(mask: ArrayLike<number>, width: number, height: number
   for (let i = 0; i < width * height; i++) if (mask[i] > 0) data[i * 3] = data[i * 3 + 1] = data[i * 3 + 2] = 255;
   return { width, height, data };
 }
+
+/** Options of {@link defectOverlay}. */
+export interface DefectOverlayOptions {
+  /** The model's colour scale (fixed once for all its images, e.g. core's `mapColorRange`). */
+  vmin: number;
+  vmax: number;
+  /** Pixel threshold: the defect is `map ≥ threshold`. */
+  threshold: number;
+  /** Contour colour (default white). */
+  color?: readonly [number, number, number];
+  /** Heatmap opacity (default 0.4). */
+  alpha?: number;
+  /** Contour width in pixels (default 1). */
+  thickness?: number;
+}
+
+/**
+ * The image a user reads: the anomaly map in jet on the model's fixed colour scale (so cold
+ * means normal on every image), with the outline of the defect (`map ≥ threshold`) drawn over it.
+ *
+ * @example
+ * ```ts
+ * const shown = defectOverlay(image, nllMap, { ...mapColorRange(cal), threshold: cal.threshold });
+ * ```
+ */
+export function defectOverlay(image: RgbImage, map: ArrayLike<number>, options: DefectOverlayOptions): RgbImage {
+  const heat = heatmapOverlay(image, map, { vmin: options.vmin, vmax: options.vmax, alpha: options.alpha });
+  return drawContour(heat, thresholdMap(map, options.threshold), options.color ?? [255, 255, 255], options.thickness ?? 1);
+}

@@ -1,6 +1,7 @@
 import type { StoredTensor } from '../weights.js';
 
 import { halfToFloat } from '../../io/half.js';
+import { sizeOf } from '../../tensor/shape.js';
 
 export { halfToFloat };
 
@@ -35,7 +36,7 @@ const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1,
 
 /** Bytes a weight entry occupies in its group's buffer. */
 export function entryBytes(e: TfjsWeightEntry): number {
-  const n = e.shape.reduce((p, q) => p * q, 1);
+  const n = sizeOf(e.shape);
   const width = BYTES[e.quantization?.dtype ?? e.dtype];
   if (!width) throw new TfjsWeightsError(`weight '${e.name}' has unsupported dtype ${e.quantization?.dtype ?? e.dtype}`);
   return n * width;
@@ -59,7 +60,7 @@ export function decodeTfjsGroup(group: TfjsWeightGroup, bytes: Uint8Array, sourc
     if (pos + size > bytes.length) {
       throw new TfjsWeightsError(`${source}: weight '${e.name}' ends at byte ${pos + size}, but the shards of its group (${group.paths.join(', ')}) hold ${bytes.length}`);
     }
-    const n = e.shape.reduce((p, q) => p * q, 1);
+    const n = sizeOf(e.shape);
     const data = new Float32Array(n);
     const q = e.quantization;
     if (q && (q.dtype === 'uint8' || q.dtype === 'uint16')) {

@@ -1,7 +1,7 @@
 import type { KernelAttrsMap, PoolAttrs } from '../../kernels/kernel_names.js';
 import type { Rng } from '../../random/rng.js';
 import { randomArray } from '../random.js';
-import { windowSize } from '../reference/conv.js';
+import { windowOut } from '../../tensor/shape.js';
 import { EXACT, sumTolerance } from './tolerances.js';
 import type { ForwardCase } from './types.js';
 
@@ -24,7 +24,7 @@ export const POOL_GEOMETRIES: readonly PoolGeometry[] = [
 export function poolOutShape(g: PoolGeometry): [number, number, number, number] {
   const [n, h, w, c] = g.x;
   const { kernel: [kh, kw], strides: [sh, sw], pads: [pt, pb, pl, pr] } = g.attrs;
-  return [n, windowSize(h, kh, sh, pt, pb), windowSize(w, kw, sw, pl, pr), c];
+  return [n, windowOut(h, kh, sh, pt, pb), windowOut(w, kw, sw, pl, pr), c];
 }
 
 /** Windows overlapping one input cell, an upper bound on AvgPoolGrad's sum length. */

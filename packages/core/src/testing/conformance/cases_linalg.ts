@@ -1,7 +1,7 @@
 import type { ConvAttrs, KernelAttrsMap } from '../../kernels/kernel_names.js';
 import type { Rng } from '../../random/rng.js';
 import { randomArray } from '../random.js';
-import { windowSize } from '../reference/conv.js';
+import { windowOut } from '../../tensor/shape.js';
 import { sumTolerance } from './tolerances.js';
 import type { ForwardCase } from './types.js';
 
@@ -62,7 +62,7 @@ export function convOutShape(g: ConvGeometry): [number, number, number, number] 
   const [n, h, w] = g.x;
   const [kh, kw, , co] = g.filter;
   const { strides: [sh, sw], pads: [pt, pb, pl, pr] } = g.attrs;
-  return [n, windowSize(h, kh, sh, pt, pb), windowSize(w, kw, sw, pl, pr), co];
+  return [n, windowOut(h, kh, sh, pt, pb), windowOut(w, kw, sw, pl, pr), co];
 }
 
 /** Length of one output's sum (filter taps times in-group channels). */

@@ -2,8 +2,8 @@ import { GRADIENTS } from '../../autodiff/gradients.js';
 import { BINARY_KERNELS, UNARY_KERNELS, type BinaryKernel, type KernelName, type UnaryKernel } from '../../kernels/kernel_names.js';
 import { Rng } from '../../random/rng.js';
 import { distinctArray, randomArray, type RandomOptions } from '../random.js';
-import { numel, type RefArray } from '../reference/array.js';
-import { broadcastShape } from '../reference/elementwise.js';
+import { broadcastShapes, sizeOf } from '../../tensor/shape.js';
+import type { RefArray } from '../reference/array.js';
 import { BROADCAST_PAIRS, REDUCE_GEOMETRIES, unaryCases } from './cases_elementwise.js';
 import { POOL_GEOMETRIES, RESIZE_GEOMETRIES } from './cases_image.js';
 import { concatCases, gatherCases, padCases, reshapeCases, sliceCases, transposeCases } from './cases_layout.js';
@@ -36,13 +36,13 @@ function unaryGradients(rng: Rng, kernel: UnaryKernel): GradientCase<UnaryKernel
 const GRID = Array.from({ length: 9 }, (_, i) => i / 4 - 1);
 
 function gridArray(rng: Rng, shape: readonly number[]): RefArray {
-  return { shape: [...shape], data: Float64Array.from({ length: numel(shape) }, () => GRID[rng.int(GRID.length)]) };
+  return { shape: [...shape], data: Float64Array.from({ length: sizeOf(shape) }, () => GRID[rng.int(GRID.length)]) };
 }
 
 function binaryGradients(rng: Rng, kernel: BinaryKernel): GradientCase<BinaryKernel>[] {
   return BROADCAST_PAIRS.map(([label, sa, sb]) => {
     // unbroadcast sums the gradient over the broadcast axes: at most the output's size.
-    const out = numel(broadcastShape(sa, sb));
+    const out = sizeOf(broadcastShapes(sa, sb, 'broadcast'));
     let inputs: RefArray[];
     if (kernel === 'Maximum' || kernel === 'Minimum') {
       // Ties have no derivative: one operand on the grid, the other at least 0.03 away from it.
@@ -131,7 +131,7 @@ const layerNormGradients: CaseBuilder<'LayerNorm', GradientCase<'LayerNorm'>> = 
       inputs: [randomArray(rng, shape, { lo: offset - 1, hi: offset + 1 }), randomArray(rng, [c], { lo: 0.5, hi: 2 }), randomArray(rng, [c])],
       attrs: { epsilon: 1e-5 },
       wrt: [0, 1, 2],
-      tolerance: gradientTolerance(numel(shape) / c, 4),
+      tolerance: gradientTolerance(sizeOf(shape) / c, 4),
     };
   });
 

@@ -2,6 +2,7 @@
  * The value type of the float64 reference kernels and a few index helpers they share. The
  * helpers are deliberately plain: the references exist to be obviously correct, not fast.
  */
+import { sizeOf } from '../../tensor/shape.js';
 
 /** A row-major float64 array with its shape (NHWC for images, HWIO for filters). */
 export interface RefArray {
@@ -9,27 +10,9 @@ export interface RefArray {
   readonly data: Float64Array;
 }
 
-/** Number of elements of a shape (1 for a scalar). */
-export function numel(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
-
-/** Row-major strides. */
-export function strides(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i];
-  }
-  return s;
-}
-
 /** Builds a RefArray, zero-filled unless values are given (they are copied). */
 export function refArray(shape: readonly number[], values?: ArrayLike<number>): RefArray {
-  const n = numel(shape);
+  const n = sizeOf(shape);
   if (values !== undefined && values.length !== n) {
     throw new Error(`refArray: ${values.length} values do not fill shape [${shape.join(',')}]`);
   }
@@ -43,7 +26,7 @@ export function refArray(shape: readonly number[], values?: ArrayLike<number>): 
  * multi-index array is reused between calls, so callers must not keep it.
  */
 export function forEachIndex(shape: readonly number[], visit: (flat: number, idx: readonly number[]) => void): void {
-  const n = numel(shape);
+  const n = sizeOf(shape);
   const idx = new Array<number>(shape.length).fill(0);
   for (let flat = 0; flat < n; flat++) {
     visit(flat, idx);

@@ -1,10 +1,6 @@
 import type { ConvAttrs } from '../../kernels/kernel_names.js';
+import { windowOut } from '../../tensor/shape.js';
 import { ensure, nhwc, type RefArray } from './array.js';
-
-/** Output size of a strided window along one axis. */
-export function windowSize(size: number, kernel: number, stride: number, before: number, after: number): number {
-  return Math.floor((size + before + after - kernel) / stride) + 1;
-}
 
 interface ConvGeometry {
   n: number; h: number; w: number; c: number;
@@ -18,8 +14,8 @@ function geometry(op: string, x: readonly number[], f: readonly number[], a: Con
   const [kh, kw, cig, co] = f;
   ensure(c % a.groups === 0 && co % a.groups === 0 && cig === c / a.groups, op,
     `filter [${f.join(',')}] does not fit input [${x.join(',')}] with ${a.groups} groups`);
-  const oh = windowSize(h, kh, a.strides[0], a.pads[0], a.pads[1]);
-  const ow = windowSize(w, kw, a.strides[1], a.pads[2], a.pads[3]);
+  const oh = windowOut(h, kh, a.strides[0], a.pads[0], a.pads[1]);
+  const ow = windowOut(w, kw, a.strides[1], a.pads[2], a.pads[3]);
   ensure(oh > 0 && ow > 0, op, 'filter larger than the padded input');
   return { n, h, w, c, kh, kw, cig, co, cog: co / a.groups, oh, ow };
 }

@@ -1,5 +1,6 @@
 import type { BinaryKernel, UnaryKernel } from '../../kernels/kernel_names.js';
-import { ensure, numel, strides, type RefArray } from './array.js';
+import { broadcastShapes, broadcastStrides, sizeOf } from '../../tensor/shape.js';
+import type { RefArray } from './array.js';
 
 /** ln(1 + e^x) as max(x, 0) + ln(1 + e^-|x|): never overflows, keeps precision for x << 0. */
 export function softplus64(x: number): number {
@@ -49,33 +50,13 @@ export function refUnary(kernel: UnaryKernel, x: RefArray): RefArray {
   return { shape: [...x.shape], data: out };
 }
 
-/** Output shape of NumPy broadcasting. */
-export function broadcastShape(a: readonly number[], b: readonly number[], op = 'broadcast'): number[] {
-  const rank = Math.max(a.length, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < rank; i++) {
-    const da = a[a.length - rank + i] ?? 1;
-    const db = b[b.length - rank + i] ?? 1;
-    ensure(da === db || da === 1 || db === 1, op, `cannot broadcast [${a.join(',')}] with [${b.join(',')}]`);
-    out.push(da === 1 ? db : da);
-  }
-  return out;
-}
-
-/** Strides of `shape` read as `outShape`: zero along broadcast (size-1 or missing) axes. */
-function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
-  const own = strides(shape);
-  const lead = outShape.length - shape.length;
-  return outShape.map((_, i) => (i < lead || shape[i - lead] === 1 ? 0 : own[i - lead]));
-}
-
 /** Applies a binary kernel with NumPy broadcasting. */
 export function refBinary(kernel: BinaryKernel, a: RefArray, b: RefArray): RefArray {
   const f = BINARY_FUNCTIONS[kernel];
-  const shape = broadcastShape(a.shape, b.shape, kernel);
+  const shape = broadcastShapes(a.shape, b.shape, `Reference ${kernel}`);
   const sa = broadcastStrides(a.shape, shape);
   const sb = broadcastStrides(b.shape, shape);
-  const out = new Float64Array(numel(shape));
+  const out = new Float64Array(sizeOf(shape));
   const idx = new Array<number>(shape.length).fill(0);
   let ia = 0;
   let ib = 0;

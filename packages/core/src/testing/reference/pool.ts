@@ -1,6 +1,7 @@
+import { poolDivisor, windowSpan } from '../../kernels/geometry.js';
 import type { PoolAttrs } from '../../kernels/kernel_names.js';
+import { windowOut } from '../../tensor/shape.js';
 import { ensure, nhwc, type RefArray } from './array.js';
-import { windowSize } from './conv.js';
 
 interface Window {
   /** Input rows [y0, y1) and columns [x0, x1) inside the image. */
@@ -16,29 +17,20 @@ function forEachWindow(
   a: PoolAttrs,
   countIncludePad: boolean,
   visit: (oy: number, ox: number, win: Window) => void,
-): [number, number] {
-  const [kh, kw] = a.kernel;
-  const [sh, sw] = a.strides;
-  const [pt, pb, pl, pr] = a.pads;
-  const oh = windowSize(h, kh, sh, pt, pb);
-  const ow = windowSize(w, kw, sw, pl, pr);
+): void {
+  const [oh, ow] = outShape(h, w, a);
   ensure(oh > 0 && ow > 0, op, 'window larger than the padded input');
   for (let oy = 0; oy < oh; oy++) {
+    const rows = windowSpan(oy, h, a.kernel[0], a.strides[0], a.pads[0]);
     for (let ox = 0; ox < ow; ox++) {
-      const y0 = Math.max(oy * sh - pt, 0);
-      const y1 = Math.min(oy * sh - pt + kh, h);
-      const x0 = Math.max(ox * sw - pl, 0);
-      const x1 = Math.min(ox * sw - pl + kw, w);
-      // PyTorch's count_include_pad counts the whole window (it never overhangs the padded input).
-      const divisor = countIncludePad ? kh * kw : (y1 - y0) * (x1 - x0);
-      visit(oy, ox, { y0, y1, x0, x1, divisor });
+      const cols = windowSpan(ox, w, a.kernel[1], a.strides[1], a.pads[2]);
+      visit(oy, ox, { y0: rows[0], y1: rows[1], x0: cols[0], x1: cols[1], divisor: poolDivisor(a.kernel, rows, cols, countIncludePad) });
     }
   }
-  return [oh, ow];
 }
 
 function outShape(h: number, w: number, a: PoolAttrs): [number, number] {
-  return [windowSize(h, a.kernel[0], a.strides[0], a.pads[0], a.pads[1]), windowSize(w, a.kernel[1], a.strides[1], a.pads[2], a.pads[3])];
+  return [windowOut(h, a.kernel[0], a.strides[0], a.pads[0], a.pads[1]), windowOut(w, a.kernel[1], a.strides[1], a.pads[2], a.pads[3])];
 }
 
 /** Average pool over zero-padded windows; the divisor follows `countIncludePad`. */

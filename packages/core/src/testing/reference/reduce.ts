@@ -1,5 +1,6 @@
 import type { ReduceAttrs, ReduceKernel } from '../../kernels/kernel_names.js';
-import { ensure, forEachIndex, numel, strides, type RefArray } from './array.js';
+import { sizeOf, stridesOf } from '../../tensor/shape.js';
+import { ensure, forEachIndex, type RefArray } from './array.js';
 
 /** Sum, Mean or Max over `axes`; reduced axes are dropped unless `keepDims`. */
 export function refReduce(kernel: ReduceKernel, x: RefArray, { axes, keepDims }: ReduceAttrs): RefArray {
@@ -7,8 +8,8 @@ export function refReduce(kernel: ReduceKernel, x: RefArray, { axes, keepDims }:
   ensure(axes.every((a) => Number.isInteger(a) && a >= 0 && a < rank), kernel, `axes [${axes.join(',')}] out of range`);
   const reduced = x.shape.map((_, i) => axes.includes(i));
   const kept = x.shape.map((d, i) => (reduced[i] ? 1 : d));
-  const keptStrides = strides(kept);
-  const out = new Float64Array(numel(kept)).fill(kernel === 'Max' ? -Infinity : 0);
+  const keptStrides = stridesOf(kept);
+  const out = new Float64Array(sizeOf(kept)).fill(kernel === 'Max' ? -Infinity : 0);
   forEachIndex(x.shape, (flat, idx) => {
     let o = 0;
     for (let i = 0; i < rank; i++) if (!reduced[i]) o += idx[i] * keptStrides[i];
@@ -19,7 +20,7 @@ export function refReduce(kernel: ReduceKernel, x: RefArray, { axes, keepDims }:
     } else out[o] += v;
   });
   if (kernel === 'Mean') {
-    const count = numel(x.shape) / numel(kept);
+    const count = sizeOf(x.shape) / sizeOf(kept);
     for (let i = 0; i < out.length; i++) out[i] /= count;
   }
   const shape = keepDims ? kept : x.shape.filter((_, i) => !reduced[i]);

@@ -1,29 +1,5 @@
+import { bilinearTaps } from '../../kernels/geometry.js';
 import { ensure, nhwc, type RefArray } from './array.js';
-
-/** One output coordinate's two source cells and the weight of the second. */
-interface Tap {
-  i0: number;
-  i1: number;
-  frac: number;
-}
-
-/**
- * PyTorch's source coordinates for bilinear interpolation along one axis. alignCorners maps
- * the corner cells onto each other, src = dst·(in-1)/(out-1); otherwise cell centres are
- * aligned, src = (dst+0.5)·in/out - 0.5, clamped at 0.
- */
-export function bilinearTaps(inSize: number, outSize: number, alignCorners: boolean): Tap[] {
-  const taps: Tap[] = [];
-  for (let d = 0; d < outSize; d++) {
-    let src: number;
-    if (alignCorners) src = outSize > 1 ? (d * (inSize - 1)) / (outSize - 1) : 0;
-    else src = Math.max(((d + 0.5) * inSize) / outSize - 0.5, 0);
-    const i0 = Math.min(Math.floor(src), inSize - 1);
-    const i1 = Math.min(i0 + 1, inSize - 1);
-    taps.push({ i0, i1, frac: src - i0 });
-  }
-  return taps;
-}
 
 /**
  * Calls `visit(inputCell, outputCell, weight)` for the four weighted source cells of every output

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import * as tfCore from '@tensorflow/tfjs-core';
-import type { TF } from './kernels/types.js';
+import type { TF } from '../kernels/types.js';
 
 /**
  * Which tfjs runtimes to consider, in order. `tensorflow` is native TensorFlow through
