@@ -1,7 +1,7 @@
 import { MSFlowModel, presetConfig, Trainer, type MSFlowConfig } from '@msflow/core';
 import { tracedTrainStepper } from '@msflow/backend-onnx';
 import { DEFAULT_BACKBONE } from '@msflow/eval';
-import { FeatureExtractor, imagesDataset, useBackend } from '@msflow/detector';
+import { DEFAULT_VAL_SPLIT, FeatureExtractor, imagesDataset, normalSplit, subsetFeatures, useBackend } from '@msflow/detector';
 import type { TrainForm } from './train_page.js';
 
 /**
@@ -15,7 +15,8 @@ export function cliConfig(f: TrainForm): MSFlowConfig {
 
 /**
  * The losses of `msflow train`'s path in Node on the images of `folder` (sorted, as the CLI
- * lists them): default backbone on onnxruntime-node, then the traced onnxruntime-node trainer.
+ * lists them, a fifth held out for the threshold): default backbone on onnxruntime-node, then
+ * the traced onnxruntime-node trainer.
  */
 export async function nodeTracedLosses(folder: string, config: MSFlowConfig): Promise<number[]> {
   await useBackend('auto');
@@ -26,6 +27,8 @@ export async function nodeTracedLosses(folder: string, config: MSFlowConfig): Pr
   } finally {
     await fx.dispose();
   }
+  const split = normalSplit(features.count, DEFAULT_VAL_SPLIT, config.seed, false);
+  if (split.validation.length) features = subsetFeatures(features, split.train);
   const model = MSFlowModel.create(config);
   const trainer = new Trainer(model, undefined, { stepper: tracedTrainStepper() });
   const losses: number[] = [];

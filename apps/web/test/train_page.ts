@@ -37,8 +37,10 @@ export async function openTrainMode(page: Page, url: string): Promise<void> {
 
 /** Fills the form and picks the images (the test images may be none). */
 export async function fillTrainForm(page: Page, form: TrainForm, train: readonly string[], test: readonly string[] = []): Promise<void> {
-  await page.select('#train-runtime', form.runtime);
-  await page.select('#train-size', String(form.size));
+  for (const [id, v] of [['train-runtime', form.runtime], ['train-size', String(form.size)]]) {
+    const picked = await page.select(`#${id}`, v);
+    if (picked[0] !== v) throw new Error(`#${id} has no option ${v}`);
+  }
   for (const [id, v] of [['train-epochs', form.epochs], ['train-passes', form.passes], ['train-batch', form.batch], ['train-seed', form.seed]] as const) {
     await page.$eval(`#${id}`, (e, value) => ((e as unknown as { value: string }).value = String(value)), v);
   }

@@ -9,7 +9,7 @@ export { computePaths, type ComputeChoice, type ComputePaths, type Scoring, type
 export { backboneIdentity, createFrozenBackbone, type BackboneChoice } from './backbone/backbone.js';
 export { FeatureExtractor, type ExtractedSet } from './backbone/extractor.js';
 export { DATASET_KINDS, hasTestSplit, imagesDataset, listClasses, openSplit, type DatasetKind, type DatasetRef, type OpenOptions } from './data/dataset.js';
-export { splitIndices, subsetFeatures } from './data/features.js';
+export { DEFAULT_VAL_SPLIT, normalSplit, splitIndices, subsetFeatures } from './data/features.js';
 export { ShiftedFeatures, type ShiftedFeaturesOptions } from './data/shifted_features.js';
 export { writeSyntheticDataset } from './data/synth.js';
 export {
@@ -29,6 +29,7 @@ export {
 } from './model/checkpoint.js';
 export { checkCliInfo } from './model/cli_info.js';
 export {
+  DEFAULT_FPR,
   describeNormalThreshold,
   f1Threshold,
   missingThreshold,

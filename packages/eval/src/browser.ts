@@ -13,3 +13,4 @@ export { IMAGENET, normalizeRgb8, type Normalization } from './image/normalize.j
 export { preprocessImage, toImageSize, type ImageSize, type SizeLike, type PreprocessedImage } from './image/preprocess.js';
 export { heatmapOverlay, defectOverlay, drawContour, thresholdMap, valueRange, type OverlayOptions, type DefectOverlayOptions } from './viz/overlay.js';
 export { jet, JET_LUT } from './viz/colormap.js';
+export { f1Max, type F1Max } from './metrics/f1.js';

@@ -3,6 +3,7 @@
  * trains; progress, loss curve, runtime, test heatmaps and the checkpoint's two files out.
  */
 import { PageError, asPageError } from '../errors.js';
+import { storedThreshold, type ModelBundle, type PageThreshold } from '../model.js';
 import { addResult, byId, setStatus, showMessage } from '../view.js';
 import { servedBackbone } from './backbone.js';
 import { LossCurve } from './loss_curve.js';
@@ -16,7 +17,7 @@ let normal: File[] = [];
 let test: File[] = [];
 let worker: Worker | undefined;
 let urls: string[] = [];
-let threshold: number | undefined;
+let threshold: PageThreshold | undefined;
 let runtimeName = '';
 let curve: LossCurve;
 
@@ -84,7 +85,7 @@ function clearRun(): void {
 }
 
 function offerCheckpoint(m: Extract<FromWorker, { type: 'checkpoint' }>): void {
-  threshold = m.threshold;
+  threshold = storedThreshold(JSON.parse(m.json) as ModelBundle['sidecar']);
   const link = (id: string, name: string, blob: Blob) => {
     const a = document.createElement('a');
     a.id = id;
@@ -141,7 +142,7 @@ function onMessage(m: FromWorker): void {
       offerCheckpoint(m);
       break;
     case 'scored':
-      addResult({ name: m.name, width: m.width, height: m.height, rgb: m.rgb }, { score: m.score, map: m.map }, runtimeName, threshold === undefined ? undefined : { value: threshold }, 'train-results');
+      addResult({ name: m.name, width: m.width, height: m.height, rgb: m.rgb }, { score: m.score, map: m.map }, runtimeName, threshold, 'train-results');
       break;
     case 'error':
       showMessage(new PageError(m.kind, m.message), undefined, MESSAGE);

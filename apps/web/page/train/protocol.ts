@@ -43,8 +43,8 @@ export type FromWorker =
       /** `completed`, or `stopped` (by the Stop button) after `steps` steps. */
       status: 'completed' | 'stopped';
       steps: number;
-      threshold?: number;
     }
+  /** A test image's user-facing score and NLL map (as `msflow predict` gives them). */
   | { type: 'scored'; name: string; score: number; map: Float32Array; rgb: Uint8Array; width: number; height: number }
   | { type: 'done'; status: 'completed' | 'stopped' | 'failed'; seconds: PhaseSeconds; runtime?: TrainRuntimeName }
   | { type: 'error'; kind: PageErrorKind; message: string };

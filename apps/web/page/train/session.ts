@@ -4,6 +4,7 @@
  * hand over the checkpoint, score the test images, free everything.
  */
 import { deserializeCheckpoint, serializeCheckpoint, type CheckpointContent, type FeatureSet, type MSFlowConfig, type MSFlowModel, type Trainer } from '@msflow/core';
+import { DEFAULT_FPR, DEFAULT_VAL_SPLIT, normalSplit, normalThreshold, subsetFeatures } from '@msflow/detector/browser';
 import { decodeBackboneWeights } from '../backbone_weights.js';
 import { PageError } from '../errors.js';
 import { checkpointFiles } from './checkpoint.js';
@@ -113,17 +114,25 @@ export async function runTraining(req: Start, post: Post, signal: AbortSignal): 
     }));
     seconds.features = secondsSince(t);
 
-    const steps = totalSteps(config, trainImages.length);
+    // As msflow train: a fifth of the normal images held out to set the threshold on.
+    const split = normalSplit(trainImages.length, DEFAULT_VAL_SPLIT, config.seed, false);
+    if (split.note) post({ type: 'notice', text: split.note });
+    const subset = (indices: number[]) => subsetFeatures(features.train, indices) as FeatureSet;
+    const trainSet = split.validation.length ? subset(split.train) : features.train;
+    const validation = split.validation.length ? subset(split.validation) : undefined;
+    const steps = totalSteps(config, trainSet.count);
     post({
       type: 'plan',
       steps,
-      images: trainImages.length,
+      images: trainSet.count,
       testImages: testImages.length,
-      summary: `${req.settings.preset} preset at ${size}x${size}, ${config.train.metaEpochs} x ${config.train.subEpochs} passes over ${trainImages.length} images, batch ${config.train.batchSize}, seed ${config.seed}`,
+      summary:
+        `${req.settings.preset} preset at ${size}x${size}, ${config.train.metaEpochs} x ${config.train.subEpochs} passes over ${trainSet.count} images, batch ${config.train.batchSize}, seed ${config.seed}` +
+        (validation ? `; ${validation.count} held out for the threshold` : ''),
     });
     let snapshot: CheckpointContent | undefined;
     t = now();
-    const result = await onRuntime('training', (r) => train1(r, config, features.train, snapshot, post, signal, (s) => (snapshot = s), (c) => (current = c)));
+    const result = await onRuntime('training', (r) => train1(r, config, trainSet, snapshot, post, signal, (s) => (snapshot = s), (c) => (current = c)));
     seconds.train = secondsSince(t);
     if (result.steps === 0) {
       status = 'stopped';
@@ -133,18 +142,20 @@ export async function runTraining(req: Start, post: Post, signal: AbortSignal): 
     status = result.status;
 
     t = now();
-    post({ type: 'phase', text: 'scoring the normal images for the threshold' });
+    post({ type: 'phase', text: `scoring the ${validation ? 'held-out' : 'training'} normal images for the threshold` });
     const { model } = current!;
-    const trainScores = (await onRuntime('scoring', (r) => r.evaluate(model, features.train, false))).imageScores;
-    const files = await checkpointFiles(model, { preset: req.settings.preset, runtime: rt!.name, backbone: req.backbone.choice, trainScores });
+    const normalOut = await onRuntime('scoring', (r) => r.evaluate(model, validation ?? trainSet, true));
+    if (!normalOut.nllScores.every(Number.isFinite)) throw new PageError('internal', 'the trained model gives non-finite scores on the normal images (training diverged): no checkpoint');
+    const normal = normalThreshold(normalOut, DEFAULT_FPR, validation ? 'validation' : 'train');
+    const files = await checkpointFiles(model, { preset: req.settings.preset, runtime: rt!.name, backbone: req.backbone.choice, normal, valSplit: split.valSplit });
     const bytes = files.weights.buffer.slice(files.weights.byteOffset, files.weights.byteOffset + files.weights.byteLength) as ArrayBuffer;
-    post({ type: 'checkpoint', json: files.json, weights: bytes, status: result.status, steps: result.steps, threshold: files.threshold }, [bytes]);
+    post({ type: 'checkpoint', json: files.json, weights: bytes, status: result.status, steps: result.steps }, [bytes]);
     if (features.test) {
       post({ type: 'phase', text: `scoring ${testImages.length} test image${testImages.length === 1 ? '' : 's'}` });
       const out = await onRuntime('scoring', (r) => r.evaluate(model, features.test!, true));
       const px = size * size;
       testImages.forEach((im, i) =>
-        post({ type: 'scored', name: im.name, score: out.imageScores[i], map: out.addMaps!.slice(i * px, (i + 1) * px), rgb: im.rgb, width: size, height: size }),
+        post({ type: 'scored', name: im.name, score: out.nllScores[i], map: out.nllMaps!.slice(i * px, (i + 1) * px), rgb: im.rgb, width: size, height: size }),
       );
     }
     seconds.score = secondsSince(t);

@@ -3,7 +3,7 @@ import { ConfigError, PRESETS, presetConfig, type ConfigOverrides, type MSFlowCo
 import { readConfigFile } from '../util/config.js';
 import { checkConfigFile, type KeyKind } from '../util/config_schema.js';
 import { choiceFlag, fractionFlag, intFlag, numFlag, UsageError } from '../util/errors.js';
-import { backboneIdentity, type TrainerChoice, DATASET_KINDS, type DatasetKind } from '@msflow/detector';
+import { backboneIdentity, DEFAULT_FPR, DEFAULT_VAL_SPLIT, type TrainerChoice, DATASET_KINDS, type DatasetKind } from '@msflow/detector';
 
 /**
  * `--size`: `N` (square) or `HxW` (height x width, e.g. `288x384` for 300x400 portrait images
@@ -28,10 +28,8 @@ function listFlag(value: string | string[] | undefined, flag: string): string[] 
   return list;
 }
 
-/** Normal training images held out by default: the threshold's false-positive rate is estimated on images the flows did not fit. */
-export const DEFAULT_VAL_SPLIT = 0.2;
-/** Default false-positive rate of the image threshold (`--fpr`). */
-export const DEFAULT_FPR = 0.01;
+/** The defaults of `--val-split` and `--fpr` (decided in `@msflow/detector`, shared with the web page). */
+export { DEFAULT_FPR, DEFAULT_VAL_SPLIT };
 
 /** `--fpr` (or `name`, e.g. a config file's key): a false-positive rate in [0, 0.5]. */
 export function fprFlag(value: string | number | undefined, name = '--fpr'): number | undefined {

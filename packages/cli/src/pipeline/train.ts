@@ -4,7 +4,7 @@ import { assertFiniteScores, CheckpointError, getBackend, MSFlowModel, restoreMo
 import type { Evaluation, RunDecision, TypeMetrics } from '@msflow/eval';
 import { CliError, UsageError } from '../util/errors.js';
 import type { Output } from '../util/output.js';
-import { checkpointStem, lockRun, readCheckpoint, writeCheckpoint, type CheckpointPaths, type CliSidecarInfo, computePaths, type ComputePaths, hasTestSplit, openSplit, type DatasetRef, FeatureExtractor, type ExtractedSet, splitIndices, subsetFeatures, ShiftedFeatures, f1Threshold, normalThreshold, type Thresholds } from '@msflow/detector';
+import { checkpointStem, lockRun, readCheckpoint, writeCheckpoint, type CheckpointPaths, type CliSidecarInfo, computePaths, type ComputePaths, hasTestSplit, openSplit, type DatasetRef, FeatureExtractor, type ExtractedSet, normalSplit, subsetFeatures, ShiftedFeatures, f1Threshold, normalThreshold, type Thresholds } from '@msflow/detector';
 import { trainProgress } from './progress.js';
 import { decisionOn, HEADLINE_METRICS, scoreEvaluation, writeEvaluationReport, type ReportFiles } from './report.js';
 import { LazyRunDir, removeStaleFeatureCaches } from './run_dir.js';
@@ -141,15 +141,10 @@ async function trainInRun(s: TrainSettings, className: string, ctx: TrainContext
   timings.features = seconds(t);
   out.log(`${ref.className}: features of ${train.features.count} training${test ? ` and ${test.features.count} test` : ''} images in ${timings.features.toFixed(1)} s (backbone ${config.backbone} on ${fx.via}; training features in ${train.where === 'disk' ? `a float16 file ${cachePath}` : 'memory'})`);
   const recordedSplit = resumed?.sidecar.cli?.split;
-  let valSplit = recordedSplit?.valSplit ?? s.valSplit;
   const fpr = recordedSplit?.fpr ?? s.fpr;
-  let split = splitIndices(train.features.count, valSplit, config.seed);
-  if (!recordedSplit && !s.valSplitChosen && split.validation.length > 0 && split.validation.length < 2) {
-    // The default split of a tiny set: one held-out image cannot set a false-positive rate.
-    out.log(`${ref.className}: ${train.features.count} training images are too few to hold ${valSplit * 100}% out (the threshold needs at least 2): it comes from the training images' own scores (optimistic)`);
-    valSplit = 0;
-    split = splitIndices(train.features.count, 0, config.seed);
-  }
+  const split = normalSplit(train.features.count, recordedSplit?.valSplit ?? s.valSplit, config.seed, !!recordedSplit || s.valSplitChosen);
+  const valSplit = split.valSplit;
+  if (split.note) out.log(`${ref.className}: ${split.note}`);
   const normalCount = split.validation.length || split.train.length;
   if (normalCount < 2) throw new UsageError(`--val-split: ${valSplit} of ${train.features.count} images holds out ${normalCount}; the threshold needs at least 2 normal images`);
   const trainFeatures = split.validation.length ? subsetFeatures(train.features, split.train) : train.features;

@@ -1,5 +1,8 @@
 import { calibrateMaps, normalizeScore, scoreNormalization, thresholdAtFpr, type EvaluationOutput, type MapCalibration, type ScoreNormalization } from '@msflow/core';
-import { f1Max } from '@msflow/eval';
+import { f1Max } from '@msflow/eval/browser';
+
+/** Default false-positive rate of the image threshold on normal images (`--fpr`). */
+export const DEFAULT_FPR = 0.01;
 
 /**
  * The decision a checkpoint stores for the user-facing score (core's `nllScores`: top-k mean of
