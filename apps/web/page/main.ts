@@ -7,7 +7,7 @@ import { openScorer, type Chosen, type RuntimeChoice } from './choose.js';
 import { readImageFile } from './decode.js';
 import { PageError, asPageError } from './errors.js';
 import { loadServedModel, modelFromFiles, type ModelBundle } from './model.js';
-import { addResult, byId, setStatus, showMessage } from './view.js';
+import { addResult, byId, dropZone, setStatus, showMessage } from './view.js';
 import { webgpuUnavailable } from './webgpu_scorer.js';
 import { setupTrainMode } from './train/panel.js';
 
@@ -113,16 +113,8 @@ function wire(): void {
     enqueue(() => useModelFiles(files));
   });
   picker.addEventListener('change', () => enqueue(async () => releaseScorer()));
-  const drop = byId('drop');
-  drop.addEventListener('dragover', (e) => {
-    e.preventDefault();
-    drop.classList.add('over');
-  });
-  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
-  drop.addEventListener('drop', (e) => {
-    e.preventDefault();
-    drop.classList.remove('over');
-    const files = [...(e.dataTransfer?.files ?? [])];
+  dropZone('drop', (data) => {
+    const files = [...data.files];
     const model = files.filter(isModelFile);
     const rest = files.filter((f) => !isModelFile(f));
     if (model.length) enqueue(() => useModelFiles(model));

@@ -12,6 +12,21 @@ export function byId<T extends HTMLElement>(id: string): T {
   return el as T;
 }
 
+/** Makes `#id` a drop zone: highlighted while something is dragged over it, `onDrop` gets the drop. */
+export function dropZone(id: string, onDrop: (data: DataTransfer) => void): void {
+  const zone = byId(id);
+  zone.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    zone.classList.add('over');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    zone.classList.remove('over');
+    if (e.dataTransfer) onDrop(e.dataTransfer);
+  });
+}
+
 /** Draws an 8-bit RGB image into a new canvas of its size. */
 function rgbCanvas(img: RgbImage, className: string): HTMLCanvasElement {
   const canvas = document.createElement('canvas');

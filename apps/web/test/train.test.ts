@@ -75,6 +75,16 @@ describe.skipIf(!hasChromium() && !REQUIRE_WEBGPU)('Train mode in headless chrom
     return r.metrics.imageAuroc;
   }
 
+  /** Whether chromium has a WebGPU adapter; without one (and without MSFLOW_REQUIRE_WEBGPU) says what is skipped. */
+  async function webgpuOrSkip(what: string): Promise<boolean> {
+    const available = await page.evaluate(async () => !!(await (globalThis as unknown as { navigator: { gpu?: { requestAdapter(): Promise<unknown> } } }).navigator.gpu?.requestAdapter()));
+    if (!available) {
+      console.warn(`[train webgpu] no WebGPU adapter in this chromium: skipping ${what}`);
+      expect(REQUIRE_WEBGPU, 'MSFLOW_REQUIRE_WEBGPU=1 but chromium found no WebGPU adapter').toBe(false);
+    }
+    return available;
+  }
+
   function expectLossesMatch(o: TrainOutcome, runtime: string): void {
     expect(reference.length).toBeGreaterThanOrEqual(COMPARED_STEPS);
     expect(o.losses.length).toBe(reference.length);
@@ -86,12 +96,7 @@ describe.skipIf(!hasChromium() && !REQUIRE_WEBGPU)('Train mode in headless chrom
   }
 
   it('WebGPU (our WGSL kernels on SwiftShader): trains, the first 10 losses match Node, the downloaded checkpoint passes msflow test', async () => {
-    const available = await page.evaluate(async () => !!(await (globalThis as unknown as { navigator: { gpu?: { requestAdapter(): Promise<unknown> } } }).navigator.gpu?.requestAdapter()));
-    if (!available) {
-      console.warn('[train webgpu] no WebGPU adapter in this chromium: skipping the WebGPU training (onnxruntime-web is tested below)');
-      expect(REQUIRE_WEBGPU, 'MSFLOW_REQUIRE_WEBGPU=1 but chromium found no WebGPU adapter').toBe(false);
-      return;
-    }
+    if (!(await webgpuOrSkip('the WebGPU training (onnxruntime-web is tested below)'))) return;
     await fillTrainForm(page, { ...FORM, runtime: 'webgpu' }, trainImages, testImages);
     const o = await runTraining(page, 1_500_000);
     await page.screenshot({ path: join(REPORTS, 'web-train-webgpu.png'), fullPage: true });
@@ -181,12 +186,7 @@ describe.skipIf(!hasChromium() && !REQUIRE_WEBGPU)('Train mode in headless chrom
   }, 600_000);
 
   it('a WebGPU device lost mid-training: the page says so and finishes on onnxruntime-web from the last completed epoch, with the losses of an uninterrupted run', async () => {
-    const available = await page.evaluate(async () => !!(await (globalThis as unknown as { navigator: { gpu?: { requestAdapter(): Promise<unknown> } } }).navigator.gpu?.requestAdapter()));
-    if (!available) {
-      console.warn('[train webgpu] no WebGPU adapter in this chromium: skipping the lost-device check');
-      expect(REQUIRE_WEBGPU, 'MSFLOW_REQUIRE_WEBGPU=1 but chromium found no WebGPU adapter').toBe(false);
-      return;
-    }
+    if (!(await webgpuOrSkip('the lost-device check'))) return;
     // Two epochs of one step each (a batch of all ten images trained on): the device goes after the first.
     const form: TrainForm = { ...FORM, runtime: 'webgpu', epochs: 2, batch: trainImages.length - 2 };
     const want = await nodeTracedLosses(trainDir, cliConfig(form));

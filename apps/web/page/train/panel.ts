@@ -4,7 +4,7 @@
  */
 import { PageError, asPageError } from '../errors.js';
 import { storedThreshold, type ModelBundle, type PageThreshold } from '../model.js';
-import { addResult, byId, setStatus, showMessage } from '../view.js';
+import { addResult, byId, dropZone, setStatus, showMessage } from '../view.js';
 import { servedBackbone } from './backbone.js';
 import { LossCurve } from './loss_curve.js';
 import type { FromWorker, PhaseSeconds, ToWorker, TrainRuntimeChoice } from './protocol.js';
@@ -213,22 +213,12 @@ export function setupTrainMode(): void {
   pick('train-files', (f) => (normal = f));
   pick('train-folder', (f) => (normal = f));
   pick('train-test', (f) => (test = f));
-  const drop = byId('train-drop');
-  drop.addEventListener('dragover', (e) => {
-    e.preventDefault();
-    drop.classList.add('over');
-  });
-  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
-  drop.addEventListener('drop', (e) => {
-    e.preventDefault();
-    drop.classList.remove('over');
-    const items = e.dataTransfer?.items;
-    if (!items) return;
-    void droppedFiles(items).then((files) => {
+  dropZone('train-drop', (data) =>
+    void droppedFiles(data.items).then((files) => {
       normal = files;
       showSelection();
-    });
-  });
+    }),
+  );
   byId('train-start').addEventListener('click', () => void start());
   byId('train-stop').addEventListener('click', stop);
   showSelection();
