@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'docs/api/**', '**/reports/**', '.nx/**', 'runs/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'docs/api/**', '**/reports/**', '.nx/**', 'runs/**', '.tmp/**', 'packages/cli/web/**', 'packages/backbone-resnet50/ResNet50/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,5 +1,5 @@
 import { Rng, getBackend, registeredBackends, resolveBackend, setBackend } from '@msflow/core';
-import { registerInstalledBackends } from '@msflow/cli';
+import { registerInstalledBackends } from '@msflow/detector';
 import { describeMachine } from './machine.js';
 import { parityEntries, runModelStages, sharedCheckpoint, type ModelPlan, type SharedCheckpoint } from './model_bench.js';
 import { opCases, runOnce } from './ops.js';

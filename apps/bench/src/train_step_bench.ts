@@ -1,6 +1,6 @@
 import { MSFlowModel, Rng, Trainer, latentShapes, presetConfig, reshape, resolveBackend, setBackend, sizeOf, trainStepProgram, type FeatureSet, type FeatureSource, type MSFlowConfig, type Tensor } from '@msflow/core';
-import { registerInstalledBackends } from '@msflow/cli';
-import { compileOnnx, countFlops, createOnnxEagerBackend, TracedTrainStep, type OnnxBackend } from '@msflow/backend-onnx';
+import { ExecutionPlan, onBackend, registerInstalledBackends } from '@msflow/detector';
+import { compileOnnx, countFlops, createOnnxEagerBackend, type OnnxBackend } from '@msflow/backend-onnx';
 import { describeMachine, type MachineInfo } from './machine.js';
 import { measure, summarize, type Timing } from './stats.js';
 import { packageVersions } from './versions.js';
@@ -124,16 +124,33 @@ export async function runTrainStepBench(plan: TrainStepPlan, log: (line: string)
     row.gflops = row.flops / 1e9 / (timing.medianMs / 1000);
     row.peakShare = row.gflops / machine.peakGflops;
   };
+  // The traced rows run the stepper msflow train's execution plan gives (backend auto): the
+  // model's parameters on the plan's eager backend, each step one onnxruntime program.
+  const execution = await ExecutionPlan.resolve({ backend: 'auto' });
   for (const preset of plan.presets) {
     for (const size of plan.sizes) {
       for (const batch of plan.batches) {
-        setBackend(onnx);
         const config = presetConfig(preset, { inputSize: [size, size], seed: 1 });
-        const model = MSFlowModel.create(config);
         const features = benchFeatures(config, batch);
-        const row: TrainStepRow = { trainer: 'traced onnx', detail: '', preset, size, batch, flops: stepFlops(onnx, model, features), rssMiB: 0 };
-        const step = new TracedTrainStep(model, undefined, { backend: onnx });
-        row.detail = step.description;
+        const flops = onBackend(onnx, () => {
+          const counted = MSFlowModel.create(config);
+          try {
+            return stepFlops(onnx, counted, features);
+          } finally {
+            counted.dispose();
+          }
+        });
+        const row: TrainStepRow = { trainer: 'traced onnx', detail: '', preset, size, batch, flops, rssMiB: 0 };
+        const stepper = execution.stepper;
+        if (!stepper) {
+          row.skipped = `msflow train's plan is not traced here: ${execution.summary.training.why}`;
+          rows.push(row);
+          log(`traced onnx ${preset} ${size}px batch ${batch}: ${row.skipped}`);
+          continue;
+        }
+        const model = onBackend(execution.backend, () => MSFlowModel.create(config));
+        const step = stepper(model);
+        row.detail = `${step.description}; parameters on ${execution.summary.backend.detail} (msflow train's plan)`;
         const indices = [...Array(batch).keys()];
         try {
           const t0 = performance.now();
@@ -150,7 +167,7 @@ export async function runTrainStepBench(plan: TrainStepPlan, log: (line: string)
           rows.push(row);
           progress?.(report());
           await step.dispose();
-          model.dispose();
+          onBackend(execution.backend, () => model.dispose());
         }
       }
     }

@@ -15,6 +15,8 @@ describe('train-step benchmark (quick plan)', () => {
     expect(traced!.imagesPerSecond).toBeGreaterThan(0);
     expect(traced!.stateCopyMs).toBeGreaterThanOrEqual(0);
     expect(traced!.firstStepMs).toBeGreaterThan(0);
+    // The traced row runs the stepper msflow train's execution plan gives.
+    expect(traced!.detail).toMatch(/msflow train's plan/);
     const md = trainStepMarkdown(report);
     expect(md).toMatch(/\| traced onnx \| cpu-resnet18 \| 64 \| 2 \| \d+ \|/);
     expect(md).toMatch(/\| eager onnx \| cpu-resnet18 \| 64 \| 2 \| \d+ \|.*\| \d+\.\d \| \d+ \|$/m);

@@ -1,24 +1,6 @@
 /// <reference types="@webgpu/types" />
-import {
-  CheckpointError,
-  Rng,
-  architecture,
-  createBackbone,
-  deserializeCheckpoint,
-  dispose,
-  evaluate,
-  preprocessPixels,
-  randomBackboneWeights,
-  restoreModel,
-  setBackend,
-  tensor,
-  tidy,
-  type Backbone,
-  type BackboneWeights,
-  type MSFlowModel,
-} from '@msflow/core';
 import { createWebgpuBackend, type WebgpuBackend } from '@msflow/backend-webgpu/browser';
-import { decodeBackboneWeights } from './backbone_weights.js';
+import { Detector, DetectorError } from '@msflow/detector/browser';
 import { PageError } from './errors.js';
 import type { ModelBundle } from './model.js';
 import type { PageImage } from './decode.js';
@@ -39,39 +21,18 @@ export async function webgpuUnavailable(): Promise<string | undefined> {
   }
 }
 
-/** The checkpoint and its backbone on the WebGPU backend; throws `model` errors for mismatches. */
-async function loadOnWebgpu(bundle: ModelBundle): Promise<{ model: MSFlowModel; backbone: Backbone }> {
+/** The checkpoint and its backbone on the WebGPU backend (`@msflow/detector/browser`); `model` errors for mismatches. */
+async function loadOnWebgpu(bundle: ModelBundle, backend: WebgpuBackend): Promise<Detector> {
   if (!bundle.weights) throw new PageError('model', 'WebGPU needs the checkpoint weights (model.safetensors) with model.json');
-  let model: MSFlowModel;
-  try {
-    model = restoreModel(deserializeCheckpoint(await bundle.weights(), bundle.sidecar, { source: 'model.safetensors' }));
-  } catch (err) {
-    if (err instanceof CheckpointError) throw new PageError('model', `this checkpoint does not fit together: ${err.message.split('\n')[0]} (weights of another model?)`);
-    throw err;
-  }
-  const c = bundle.sidecar.config;
-  const spec = architecture(bundle.backbone.arch, { padMode: bundle.backbone.padMode as 'zeros' | 'reflect' });
-  let weights: BackboneWeights;
-  if (bundle.backbone.weights === 'random') weights = randomBackboneWeights(spec, new Rng(c.seed));
-  else if (bundle.backboneWeights) weights = decodeBackboneWeights(await bundle.backboneWeights());
-  else {
-    model.dispose();
+  if (bundle.backbone.weights !== 'random' && !bundle.backboneWeights) {
     throw new PageError('model', `this checkpoint's backbone (${bundle.backbone.arch}) needs its weights: start the page with msflow serve, or add backbone.safetensors`);
   }
-  let backbone: Backbone;
   try {
-    backbone = createBackbone(spec, weights, { pool: c.pool, weightsSource: bundle.backbone.source });
+    return await Detector.load({ sidecar: bundle.sidecar, weights: await bundle.weights(), backbone: await bundle.backboneWeights?.() }, { backend });
   } catch (err) {
-    model.dispose();
-    throw new PageError('model', `the backbone weights do not fit ${spec.id}: ${(err as Error).message.split('\n')[0]}`);
+    if (err instanceof DetectorError) throw new PageError('model', `this checkpoint does not fit together: ${err.message} (weights of another model?)`);
+    throw err;
   }
-  const got = backbone.taps.map((t) => t.channels);
-  if (got.join() !== c.channels.join()) {
-    backbone.dispose();
-    model.dispose();
-    throw new PageError('model', `the backbone gives [${got.join(',')}] channels, the checkpoint expects [${c.channels.join(',')}]: a checkpoint of another model`);
-  }
-  return { model, backbone };
 }
 
 /** MSFlow on `@msflow/backend-webgpu/browser`: backbone, flows and scoring as WGSL kernels. */
@@ -80,8 +41,7 @@ export class WebgpuScorer implements Scorer {
 
   private constructor(
     private readonly backend: WebgpuBackend,
-    private readonly model: MSFlowModel,
-    private readonly backbone: Backbone,
+    private readonly detector: Detector,
     readonly device: string,
   ) {}
 
@@ -93,35 +53,22 @@ export class WebgpuScorer implements Scorer {
     } catch (err) {
       throw new PageError('webgpu', `WebGPU is not available in this browser: ${(err as Error).message}`);
     }
-    setBackend(backend);
     try {
-      const { model, backbone } = await loadOnWebgpu(bundle);
-      return new WebgpuScorer(backend, model, backbone, backend.info().detail);
+      return new WebgpuScorer(backend, await loadOnWebgpu(bundle, backend), backend.info().detail);
     } catch (err) {
       backend.dispose();
       throw err;
     }
   }
 
+  /** The page's image is already at the model's size: its 8-bit RGB goes in as it is. */
   async score(image: PageImage): Promise<ScoredImage> {
-    setBackend(this.backend);
-    const { height, width } = image;
-    const x = preprocessPixels(image.image, this.backbone.preprocess);
-    const ys = tidy(() => this.backbone.extract(tensor(x, [1, height, width, 3])));
-    let scales;
-    try {
-      const shapes = this.backbone.outputShapes(height, width);
-      scales = await Promise.all(ys.map(async (y, l) => ({ shape: shapes[l], data: Float32Array.from(await y.data()) })));
-    } finally {
-      dispose(ys);
-    }
-    const out = await evaluate(this.model, { count: 1, scales }, { maps: true });
-    return { score: out.nllScores[0], map: out.nllMaps!.slice(0, height * width) };
+    const [r] = await this.detector.predict({ width: image.width, height: image.height, data: image.rgb, channels: 3 });
+    return { score: r.score, map: r.map.data };
   }
 
   dispose(): void {
-    this.backbone.dispose();
-    this.model.dispose();
+    this.detector.dispose();
     this.backend.dispose();
   }
 }

@@ -1,7 +1,6 @@
-import { MSFlowModel, presetConfig, Trainer, type MSFlowConfig } from '@msflow/core';
-import { tracedTrainStepper } from '@msflow/backend-onnx';
+import { presetConfig, type MSFlowConfig } from '@msflow/core';
 import { DEFAULT_BACKBONE } from '@msflow/eval';
-import { DEFAULT_VAL_SPLIT, FeatureExtractor, imagesDataset, normalSplit, subsetFeatures, useBackend } from '@msflow/detector';
+import { Detector } from '@msflow/detector';
 import type { TrainForm } from './train_page.js';
 
 /**
@@ -14,29 +13,23 @@ export function cliConfig(f: TrainForm): MSFlowConfig {
 }
 
 /**
- * The losses of `msflow train`'s path in Node on the images of `folder` (sorted, as the CLI
- * lists them, a fifth held out for the threshold): default backbone on onnxruntime-node, then
- * the traced onnxruntime-node trainer.
+ * The losses of `msflow train`'s path in Node on the images of `folder` (the library's fit, as
+ * the CLI runs it: images listed sorted, a fifth held out for the threshold, the default
+ * backbone, the traced onnxruntime-node trainer).
  */
 export async function nodeTracedLosses(folder: string, config: MSFlowConfig): Promise<number[]> {
-  await useBackend('auto');
-  const fx = await FeatureExtractor.open('default', config);
-  let features;
-  try {
-    features = (await fx.extract(imagesDataset([folder], { size: config.inputSize }))).features;
-  } finally {
-    await fx.dispose();
-  }
-  const split = normalSplit(features.count, DEFAULT_VAL_SPLIT, config.seed, false);
-  if (split.validation.length) features = subsetFeatures(features, split.train);
-  const model = MSFlowModel.create(config);
-  const trainer = new Trainer(model, undefined, { stepper: tracedTrainStepper() });
   const losses: number[] = [];
-  try {
-    await trainer.run(features, { onProgress: (e) => void (e.type === 'step' && losses.push(e.loss)) });
-  } finally {
-    await trainer.dispose();
-    model.dispose();
-  }
+  const { train } = config;
+  const d = await Detector.fit({
+    train: folder,
+    preset: 'cpu',
+    config: { inputSize: config.inputSize, train: { metaEpochs: train.metaEpochs, subEpochs: train.subEpochs, batchSize: train.batchSize } },
+    seed: config.seed,
+    trainer: 'traced',
+    evaluate: false,
+    featureCache: 'memory',
+    onProgress: (e) => void (e.type === 'step' && losses.push(e.loss)),
+  });
+  await d.dispose();
   return losses;
 }

@@ -41,8 +41,9 @@ export type { GraphSpec, NodeSpec, Initializer, AttrValue, ValueInfo, Dim } from
 export { kernelModel } from './backend/eager.js';
 export { msflowInferenceFn, featureExtractorFn, type MSFlowInferenceOptions } from './msflow/pipeline.js';
 export { exportMSFlowOnnx, type MSFlowExportOptions } from './msflow/export_msflow.js';
+export { rgb8Interface } from './msflow/rgb8_interface.js';
 export { countFlops, kernelFlops } from './flops.js';
 export { TracedTrainStep, tracedTrainStepper, type TracedTrainStepOptions, type TracedStepTimings } from './train/traced_step.js';
 export { checkExecutionProviders, executionProviders, type ExecutionProviderInfo } from './runtime/providers.js';
 export { onnxRuntime, useOnnxRuntime, type OnnxRuntime, type OrtModule } from './runtime/ort.js';
-export { TracedScorer, type TracedScorerOptions } from './train/traced_scorer.js';
+export { TracedScorer, type GraphParamStore, type TracedScorerOptions } from './train/traced_scorer.js';

@@ -12,6 +12,7 @@ import {
   Rng,
   architecture,
   createBackbone,
+  preprocessPixels,
   presetConfig,
   randomBackboneWeights,
   setBackend,
@@ -123,6 +124,30 @@ describe('MSFlow inference traced to ONNX', () => {
     const scores = out.score.data as Float32Array;
     expect(Array.from(out.label.data as Float32Array)).toEqual(Array.from(scores, (s) => (s > threshold ? 1 : 0)));
     await session.release();
+  });
+
+  it("exports the deployment interface (images: 'rgb8'): uint8 RGB NHWC in, preprocessing inside; score, label (uint8), map out", async () => {
+    const threshold = 0;
+    const model = await exportMSFlowOnnx({ backbone: net.backbone, model: net.model, threshold, images: 'rgb8', path: join(dir, 'rgb8.onnx') });
+    expect(model.outputNames).toEqual(['score', 'label', 'map']);
+    const session = await ort.InferenceSession.create(join(dir, 'rgb8.onnx'));
+    const types = (m: readonly { name: string; isTensor: boolean }[]) => m.map((v) => [v.name, (v as { type?: string }).type]);
+    expect(types(session.inputMetadata)).toEqual([['image', 'uint8']]);
+    expect(types(session.outputMetadata)).toEqual([['score', 'float32'], ['label', 'uint8'], ['map', 'float32']]);
+    // The same images as 8-bit RGB, and normalised by hand for the float export: the same outputs.
+    const rgb = Uint8Array.from({ length: n * SIZE * SIZE * 3 }, (_, i) => (i * 7919) % 256);
+    const x = preprocessPixels(Float32Array.from(rgb, (v) => v / 255), net.backbone.preprocess);
+    const nchw = new Float32Array(x.length);
+    const px = SIZE * SIZE;
+    for (let b = 0; b < n; b++) for (let i = 0; i < px; i++) for (let c = 0; c < 3; c++) nchw[b * 3 * px + c * px + i] = x[b * 3 * px + i * 3 + c];
+    const normalised = await ort.InferenceSession.create((await exportMSFlowOnnx({ backbone: net.backbone, model: net.model, threshold })).bytes);
+    const want = await normalised.run({ image: new ort.Tensor('float32', nchw, [n, 3, SIZE, SIZE]) });
+    const got = await session.run({ image: new ort.Tensor('uint8', rgb, [n, SIZE, SIZE, 3]) });
+    expect(got.map.dims).toEqual([n, SIZE, SIZE]);
+    expect(relDiff(got.map.data as Float32Array, want.anomaly_map.data as Float32Array)).toBeLessThan(1e-4);
+    expect(relDiff(got.score.data as Float32Array, want.score.data as Float32Array)).toBeLessThan(1e-4);
+    expect(Array.from(got.label.data as Uint8Array)).toEqual(Array.from(want.label.data as Float32Array));
+    await Promise.all([session.release(), normalised.release()]);
   });
 
   it('exports the user-facing score: NLL map and score, the normalised score (0.5 at the threshold) and the label', async () => {

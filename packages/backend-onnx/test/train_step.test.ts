@@ -108,6 +108,47 @@ describe('traced train step', () => {
     model.dispose();
   });
 
+  it("shares the traced trainer's parameter store: scores as from the synced model, without reading the model's tensors", async () => {
+    const model = MSFlowModel.create(config);
+    const test = randomFeatureSet(config, 3, 7);
+    const trainer = new Trainer(model, undefined, { stepper: tracedTrainStepper({ session: { intraOpNumThreads: 1 } }) });
+    const shared = new TracedScorer(model, { session: { intraOpNumThreads: 1 }, params: trainer.stepper as TracedTrainStep });
+    const fromModel = new TracedScorer(model, { session: { intraOpNumThreads: 1 } });
+    let reads = 0;
+    const paramTensors = model.paramTensors.bind(model);
+    model.paramTensors = () => {
+      reads++;
+      return paramTensors();
+    };
+    // Score mid-run (before the trainer syncs the model): only the store has the new weights.
+    const scores: Float32Array[] = [];
+    let scorerReads = 0;
+    const scoreShared = async () => {
+      const before = reads;
+      const out = (await evaluate(model, test, { scorer: shared.scorer })).imageScores;
+      scorerReads += reads - before;
+      return out;
+    };
+    let stale: Float32Array | undefined;
+    await trainer.run(features, {
+      onProgress: async (e) => {
+        if (e.type !== 'step' || e.step !== 3) return;
+        scores.push(await scoreShared());
+        stale = (await evaluate(model, test, { scorer: fromModel.scorer })).imageScores; // the model's tensors: not synced mid-meta-epoch
+      },
+    });
+    const after = await scoreShared();
+    const synced = (await evaluate(model, test, { scorer: fromModel.scorer })).imageScores;
+    expect(maxAbsDiff(after, synced)).toBeLessThan(1e-6);
+    // Mid-run, the store is ahead of the model's tensors, and the shared scorer sees the store.
+    expect(maxAbsDiff(scores[0], stale!)).toBeGreaterThan(1e-7);
+    expect(maxAbsDiff(scores[0], after)).toBeGreaterThan(1e-7);
+    expect(scorerReads).toBe(0); // scoring never read the model's tensors
+    expect(reads).toBeGreaterThan(0); // (the spy works: the trainer's syncs did)
+    await Promise.all([shared.dispose(), fromModel.dispose(), trainer.dispose()]);
+    model.dispose();
+  });
+
   it('traces the config\'s mapScales: maps of the two finer scales, as core evaluate makes them', async () => {
     const model = MSFlowModel.create({ ...config, mapScales: [0, 1] });
     const all = MSFlowModel.create(config);

@@ -31,7 +31,7 @@ function addTrainOptions(cmd: Command): Command {
     .option('-c, --class <name>', 'class folder name, or all')
     .option('--test-dir <dir>', 'folder datasets: test images (good/ and one folder per defect type)')
     .option('--masks <dir>', 'folder datasets: masks (one folder per defect type)')
-    .option('-p, --preset <name>', 'model preset: cpu (default), cpu-resnet18, paper')
+    .option('-p, --preset <name>', 'model preset: cpu (default), paper, or cpu-resnet18 (needs --backbone <resnet18 weights file>)')
     .option('-b, --backend <name>', BACKEND_HELP)
     .option('--backbone <file>', "backbone weights: default (built-in Keras ResNet-50), random, or a .onnx/.safetensors/model.json file")
     .option('--seed <n>', 'seed of initialisation, permutations, shuffling and the validation split')
@@ -114,12 +114,14 @@ export function buildProgram(): Command {
 
   program
     .command('export')
-    .description('export backbone + flows + scoring as one ONNX model: image [N,3,H,W] in; anomaly_map, score, label out')
+    .description('export backbone + preprocessing + flows + scoring as one ONNX model: image uint8 RGB [N,H,W,3] in; score, normalized_score, label, map out; --triton adds a Triton model repository')
     .argument('<checkpoint>', 'model.safetensors, its .json, a run folder or runs/<class>')
     .argument('<output>', 'the .onnx file to write')
     .option('-t, --threshold <value>', 'label threshold baked in: a number, fpr, f1, auto (default: fpr) or none')
-    .addOption(new Option('--map <kind>', "anomaly_map: nll (negative log-likelihood, one scale for all images; default), or the paper's add (additive) or mul (multiplicative)").choices(['nll', 'add', 'mul']))
-    .addHelpText('after', examples(['msflow export runs/bottle/latest bottle.onnx', 'msflow export runs/bottle/latest bottle.onnx --threshold 40 --map add']))
+    .addOption(new Option('--map <kind>', "map: nll (negative log-likelihood, one scale for all images; default), or the paper's add (additive) or mul (multiplicative)").choices(['nll', 'add', 'mul']))
+    .option('--triton <dir>', 'also write a Triton Inference Server model repository entry: <dir>/<name>/config.pbtxt and <dir>/<name>/1/model.onnx')
+    .option('--name <name>', 'the model name in the Triton repository (default: the output file name)')
+    .addHelpText('after', examples(['msflow export runs/bottle/latest bottle.onnx', 'msflow export runs/bottle/latest bottle.onnx --threshold 40 --map add', 'msflow export runs/bottle/latest bottle.onnx --triton model_repository']))
     .action(lazy(async () => (await import('./commands/export.js')).exportCommand));
 
   program

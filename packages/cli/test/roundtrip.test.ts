@@ -1,17 +1,19 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { preprocessPixels, type Preprocess } from '@msflow/core';
 import { preprocessImage, readImageSync } from '@msflow/eval';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lastLine, msflow, msflowInterrupted, tmp } from './helpers.js';
 
-/** One image as the exported model's NCHW input. */
-function nchw(file: string, size: number, pre: Preprocess): Float32Array {
-  const x = preprocessPixels(preprocessImage(readImageSync(file), size, null).image, pre);
-  const out = new Float32Array(x.length);
-  const px = size * size;
-  for (let i = 0; i < px; i++) for (let c = 0; c < 3; c++) out[c * px + i] = x[i * 3 + c];
-  return out;
+/** One image as the exported model's input: 8-bit RGB at the model's size (as predict resizes it). */
+const rgbAt = (file: string, size: number): Uint8Array => preprocessImage(readImageSync(file), size).rgb;
+
+/** Triton's data types for the ONNX element types onnxruntime reports. */
+const TRITON_TYPE: Record<string, string> = { uint8: 'TYPE_UINT8', float32: 'TYPE_FP32' };
+
+/** `name` and `data_type` of each entry of a config.pbtxt section (`input` or `output`). */
+function tritonTensors(config: string, section: 'input' | 'output'): { name: string; type: string }[] {
+  const body = new RegExp(`^${section} \\[([\\s\\S]*?)^\\]`, 'm').exec(config)?.[1] ?? '';
+  return [...body.matchAll(/name: "([^"]+)"\s+data_type: (\w+)/g)].map((m) => ({ name: m[1], type: m[2] }));
 }
 
 describe('synth → train (Ctrl-C, --resume) → info → test → predict → export', () => {
@@ -75,6 +77,10 @@ describe('synth → train (Ctrl-C, --resume) → info → test → predict → e
     expect(existsSync(t.files.report)).toBe(true);
     const saved = JSON.parse(readFileSync(t.files.metrics, 'utf8'));
     expect(saved.schema).toBe('msflow-run-result/1');
+    // Where the work ran: the plan, traced on onnxruntime here (it loads), stored with the metrics.
+    expect(saved.plan.features).toMatchObject({ traced: true, runs: expect.stringMatching(/^onnxruntime/) });
+    expect(saved.plan.scoring.traced).toBe(true);
+    expect(r.stderr).toMatch(/synth_woven: plan: backbone traced on onnxruntime/);
     // Every defect folder of the test split is a row, against the four normal images.
     const defects = readdirSync(join(dir, 'data/synth_woven/test')).filter((d) => d !== 'good').sort();
     expect(t.byType.map((x: { type: string }) => x.type).sort()).toEqual(defects);
@@ -133,26 +139,44 @@ describe('synth → train (Ctrl-C, --resume) → info → test → predict → e
     expect(table.stdout).toMatch(/000\.png\s+\S+\s+\S+\s+anomalous/);
     expect(table.stdout).toMatch(/threshold 0\.00000, chosen by --threshold/);
 
-    const e = await msflow(['export', ckpt, 'model.onnx', '--json'], dir);
+    const e = await msflow(['export', ckpt, 'model.onnx', '--triton', 'repo', '--name', 'synth', '--json'], dir);
     expect(e.code, e.stderr).toBe(0);
     const exp = JSON.parse(e.stdout);
     expect(exp.threshold.value).toBe(pred.threshold.value);
+    // The Triton folder holds the same model and declares exactly the names and types the file has.
+    expect(readFileSync(join(dir, 'repo/synth/1/model.onnx')).equals(readFileSync(join(dir, 'model.onnx')))).toBe(true);
+    const config = readFileSync(join(dir, 'repo/synth/config.pbtxt'), 'utf8');
+    expect(config).toMatch(/^name: "synth"$/m);
     const ort = await import('onnxruntime-node');
     const session = await ort.InferenceSession.create(join(dir, 'model.onnx'));
+    const declared = (meta: readonly ({ name: string; isTensor: false } | { name: string; isTensor: true; type: string })[]) => meta.map((m) => ({ name: m.name, type: m.isTensor ? TRITON_TYPE[m.type] : 'not a tensor' }));
+    expect(declared(session.inputMetadata)).toEqual(tritonTensors(config, 'input'));
+    expect(declared(session.outputMetadata)).toEqual(tritonTensors(config, 'output'));
+    expect(tritonTensors(config, 'input')).toEqual([{ name: 'image', type: 'TYPE_UINT8' }]);
+    expect(tritonTensors(config, 'output')).toEqual([
+      { name: 'score', type: 'TYPE_FP32' },
+      { name: 'normalized_score', type: 'TYPE_FP32' },
+      { name: 'label', type: 'TYPE_UINT8' },
+      { name: 'map', type: 'TYPE_FP32' },
+    ]);
+    expect(exp.inputs).toEqual([{ name: 'image', type: 'uint8', shape: ['N', 64, 64, 3] }]);
+    // Fed the resized 8-bit images, the file gives predict's scores and labels.
     const files = pred.predictions.map((q: { file: string }) => q.file);
-    const x = new Float32Array(files.length * 3 * 64 * 64);
-    files.forEach((f: string, i: number) => x.set(nchw(f, 64, exp.preprocess), i * 3 * 64 * 64));
-    const out = await session.run({ image: new ort.Tensor('float32', x, [files.length, 3, 64, 64]) });
-    expect(out.anomaly_map.dims).toEqual([files.length, 64, 64]);
+    const x = new Uint8Array(files.length * 64 * 64 * 3);
+    files.forEach((f: string, i: number) => x.set(rgbAt(f, 64), i * 64 * 64 * 3));
+    const out = await session.run({ image: new ort.Tensor('uint8', x, [files.length, 64, 64, 3]) });
+    expect(out.map.dims).toEqual([files.length, 64, 64]);
+    expect(out.label.type).toBe('uint8');
     const scores = out.score.data as Float32Array;
-    const labels = out.label.data as Float32Array;
+    const labels = out.label.data as Uint8Array;
     const norm = out.normalized_score.data as Float32Array;
     pred.predictions.forEach((q: { score: number; normalized: number; label: number }, i: number) => {
       expect(Math.abs(scores[i] - q.score)).toBeLessThan(1e-4 * Math.max(1, Math.abs(q.score)));
       expect(norm[i]).toBeCloseTo(q.normalized, 4);
       // Backends differ in the last float bits: compare labels away from the threshold.
-      if (Math.abs(q.score - pred.threshold.value) > 1e-3) expect(Number(labels[i])).toBe(q.label);
+      if (Math.abs(q.score - pred.threshold.value) > 1e-3) expect(labels[i]).toBe(q.label);
     });
+    await session.release();
   });
 
   it('test --fpr chooses the threshold again on the held-out normal images and prints its FPR on the test normals beside the target', async () => {

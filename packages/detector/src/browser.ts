@@ -1,7 +1,8 @@
 /**
- * `@msflow/detector/browser`: the parts of the detector that touch no file system and no native
- * runtime, for pages and workers that train or score in a browser: the validation split and the
- * threshold a checkpoint stores, decided exactly as `msflow train` decides them.
+ * `@msflow/detector/browser`: the detector for pages, workers and bundlers (no file system, no
+ * onnxruntime-node): load a saved detector from bytes onto a backend and score pixels, and, for a
+ * page that trains, the validation split and the thresholds a checkpoint stores, decided exactly
+ * as `msflow train` decides them. Export stays in the Node entry.
  *
  * @example
  * ```ts
@@ -13,5 +14,19 @@
  *
  * @packageDocumentation
  */
-export { DEFAULT_VAL_SPLIT, normalSplit, splitIndices, subsetFeatures } from './data/features.js';
-export { DEFAULT_FPR, describeNormalThreshold, normalThreshold, pickThreshold, type ChosenThreshold, type NormalThreshold, type Thresholds } from './model/thresholds.js';
+export { Detector, decodeBackboneWeights, type BrowserPrediction, type DetectorFiles } from './browser/detector.js';
+export { DetectorError, UsageError, type DetectorErrorKind, type DetectorErrorOptions } from './errors.js';
+export { rawImage, type PixelImage } from './data/images.js';
+export { normalSplit, splitIndices, subsetFeatures } from './data/features.js';
+export {
+  DEFAULT_FPR,
+  DEFAULT_VAL_SPLIT,
+  describeNormalThreshold,
+  normalized,
+  normalThreshold,
+  pickThreshold,
+  type ChosenThreshold,
+  type NormalThreshold,
+  type ThresholdMode,
+  type Thresholds,
+} from './model/thresholds.js';

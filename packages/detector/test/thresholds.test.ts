@@ -43,7 +43,8 @@ describe('thresholds from normal images only', () => {
     } as unknown as LoadedCheckpoint;
     const model = MSFlowModel.create(config);
     const seen = { images: [] as number[] };
-    const t = await recalibrate(ckpt, model, labelFreeExtractor(seen), 0.2);
+    const run = (fx: FeatureExtractor) => ({ extract: (images: ImageDataset) => fx.extract(images), score: (features: Parameters<typeof evaluate>[1]) => evaluate(model, features) });
+    const t = await recalibrate(ckpt.sidecar.cli!, config, ckpt.paths.sidecar, 0.2, run(labelFreeExtractor(seen)) as never);
     expect(seen.images).toEqual([3]); // the 3 held-out images, not the 7 the flows trained on
     expect(t).toMatchObject({ score: 'nll', targetFpr: 0.2, source: 'validation', images: 3 });
     // The same images scored directly: 0 of 3 may be flagged at 20 %, so the threshold is above all.
@@ -53,7 +54,7 @@ describe('thresholds from normal images only', () => {
     expect(t.normal).toEqual({ min: Math.min(...direct.nllScores), max: Math.max(...direct.nllScores) });
     expect(t.pixel.threshold).toBeGreaterThan(t.pixel.low);
     // Nothing held out: the training images themselves, said to be optimistic.
-    const all = await recalibrate({ ...ckpt, sidecar: { ...ckpt.sidecar, cli: { ...ckpt.sidecar.cli!, split: { valSplit: 0 } } } } as LoadedCheckpoint, model, labelFreeExtractor(seen), 0.2);
+    const all = await recalibrate({ ...ckpt.sidecar.cli!, split: { valSplit: 0 } }, config, ckpt.paths.sidecar, 0.2, run(labelFreeExtractor(seen)) as never);
     expect(all).toMatchObject({ source: 'train', images: 10, fpr: 0.2 });
     model.dispose();
   });

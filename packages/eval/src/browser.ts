@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 export type { RawImage, RgbImage, ChannelCount } from './io/raw_image.js';
+export type { Label, DatasetEntry, Batch } from './datasets/types.js';
 export { ImageCodecError } from './io/errors.js';
 export { readImageHeader, checkPixelBudget, DEFAULT_MAX_PIXELS, type ImageHeader } from './io/image_header.js';
 export { resizeLanczosU8, resizeLanczosF32 } from './image/lanczos.js';

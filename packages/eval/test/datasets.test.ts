@@ -8,6 +8,7 @@ import {
   encodePng,
   folderDataset,
   mvtecDataset,
+  IMAGENET,
   normalizeRgb8,
   visaDataset,
   writeImageSync,
@@ -50,7 +51,8 @@ describe('MVTec layout', () => {
       const g = mv.data.test[i];
       expect(s.type).toBe(g.type);
       expect(s.image.length).toBe(48 * 48 * 3);
-      expect([...s.image]).toEqual([...normalizeRgb8(g.image.data as Uint8Array, 3)]);
+      // Datasets yield RGB in [0, 1] unless told to normalise: the backbone normalises its own input.
+      expect([...s.image]).toEqual([...normalizeRgb8(g.image.data as Uint8Array, 3, null)]);
       expect([...s.mask!]).toEqual([...g.mask]);
       expect([...s.rgb!]).toEqual([...g.image.data]);
       expect(s.originalSize).toEqual({ height: 48, width: 48 });
@@ -106,10 +108,17 @@ describe('MVTec layout', () => {
     const s = await ds.get(0);
     expect(grey.data.train[0].image.channels).toBe(1);
     for (let i = 0; i < 20 * 20; i++) {
-      // Equal before normalisation: the normalised values differ only by mean/std per channel.
-      const r = s.image[i * 3] * 0.229 + 0.485;
-      const g = s.image[i * 3 + 1] * 0.224 + 0.456;
+      // RGB in [0, 1] (no normalisation by default): the three channels are equal.
+      expect(s.image[i * 3 + 1]).toBe(s.image[i * 3]);
+      expect(s.image[i * 3 + 2]).toBe(s.image[i * 3]);
+    }
+    // With ImageNet normalisation asked for, they differ only by each channel's mean and std.
+    const n = await mvtecDataset({ root: tmp.dir, className: 'grey', split: 'train', size: 20, normalization: IMAGENET }).get(0);
+    for (let i = 0; i < 20 * 20; i++) {
+      const r = n.image[i * 3] * 0.229 + 0.485;
+      const g = n.image[i * 3 + 1] * 0.224 + 0.456;
       expect(Math.abs(r - g)).toBeLessThan(1e-5);
+      expect(Math.abs(r - s.image[i * 3])).toBeLessThan(1e-5);
     }
   });
 });

@@ -4,7 +4,7 @@
  * AUROC, pixel AUROC and AUPRO on the one kNN map).
  */
 import { getBackend, resolveBackend, setBackend, type FeatureSet, type FeatureSource } from '@msflow/core';
-import { registerInstalledBackends, type ExtractedSet } from '@msflow/cli';
+import { registerInstalledBackends, type ExtractedSet } from '@msflow/detector';
 import { backendDot, evaluateAnomalyDetection, jsDot, KnnBaseline, type DotProducts, type KnnDescription, type TypeMetrics } from '@msflow/eval';
 import type { KnnSettings } from './args.js';
 

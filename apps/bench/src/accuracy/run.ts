@@ -5,7 +5,10 @@
  * same backbone outputs and the table shows the gap to a simple baseline.
  */
 import { hostname } from 'node:os';
-import { createOutput, listClasses, openSplit, trainClass, useBackend, type FeaturesReady, type Output, type TrainOutcome } from '@msflow/cli';
+import { createOutput, trainClass, type Output, type TrainContext, type TrainOutcome } from '@msflow/cli';
+import { ExecutionPlan, listClasses, openSplit } from '@msflow/detector';
+
+type FeaturesReady = Parameters<NonNullable<TrainContext['onFeatures']>>[0];
 import { describeMachine } from '../machine.js';
 import { packageVersions } from '../versions.js';
 import type { AccuracyArgs } from './args.js';
@@ -77,8 +80,10 @@ export async function runAccuracy(
   const s = args.train;
   const classes = args.classes.length === 1 && args.classes[0] === 'all' ? listClasses(s.data!) : args.classes.length ? args.classes : [s.data!.replace(/^.*[\\/]/, '')];
   // Every class folder is checked before the first (possibly hours-long) run starts.
+  const checked = await ExecutionPlan.check(s);
   for (const c of classes) openSplit({ kind: s.kind, root: s.data!, className: c, testDir: s.testDir, masksDir: s.masksDir }, 'train', { size: s.config.inputSize });
-  await useBackend(s.backend);
+  // One plan for every class: the same paths msflow train takes.
+  const plan = await checked.start();
   const results: MethodResult[] = [];
   for (const className of classes) {
     let knn: MethodResult | undefined;
@@ -90,7 +95,7 @@ export async function runAccuracy(
       if (!args.methods.includes('msflow')) throw new FeaturesOnly();
     };
     try {
-      const outcome = await trainClass(s, className, { out, onFeatures });
+      const outcome = await trainClass(s, className, { out, onFeatures, plan });
       results.push(msflowResult(outcome, s.config.train.metaEpochs));
     } catch (err) {
       if (!(err instanceof FeaturesOnly)) {

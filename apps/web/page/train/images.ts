@@ -8,7 +8,10 @@ const IMAGE_NAME = /\.(png|jpe?g)$/i;
 export function imageCandidates(files: readonly File[]): { images: File[]; ignored: string[] } {
   const images: File[] = [];
   const ignored: string[] = [];
-  for (const f of files) (f.type ? f.type.startsWith('image/') : IMAGE_NAME.test(f.name)) ? images.push(f) : ignored.push(f.name);
+  for (const f of files) {
+    if (f.type ? f.type.startsWith('image/') : IMAGE_NAME.test(f.name)) images.push(f);
+    else ignored.push(f.name);
+  }
   images.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { images, ignored };
 }

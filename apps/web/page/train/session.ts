@@ -4,8 +4,7 @@
  * hand over the checkpoint, score the test images, free everything.
  */
 import { deserializeCheckpoint, serializeCheckpoint, type CheckpointContent, type FeatureSet, type MSFlowConfig, type MSFlowModel, type Trainer } from '@msflow/core';
-import { DEFAULT_FPR, DEFAULT_VAL_SPLIT, normalSplit, normalThreshold, subsetFeatures } from '@msflow/detector/browser';
-import { decodeBackboneWeights } from '../backbone_weights.js';
+import { decodeBackboneWeights, DEFAULT_FPR, DEFAULT_VAL_SPLIT, normalSplit, normalThreshold, subsetFeatures } from '@msflow/detector/browser';
 import { PageError } from '../errors.js';
 import { checkpointFiles } from './checkpoint.js';
 import { imageCandidates, readTestImages, readTrainingImages } from './images.js';

@@ -1,6 +1,8 @@
+import { writeFile } from 'node:fs/promises';
 import type { OnnxBackend } from '../backend/onnx_backend.js';
 import { exportOnnx, type ExportedModel } from '../export/export.js';
 import { msflowInferenceFn, type MSFlowInferenceOptions } from './pipeline.js';
+import { rgb8Interface } from './rgb8_interface.js';
 
 /** Options of {@link exportMSFlowOnnx}. */
 export interface MSFlowExportOptions extends MSFlowInferenceOptions {
@@ -10,6 +12,13 @@ export interface MSFlowExportOptions extends MSFlowInferenceOptions {
   readonly backend?: OnnxBackend;
   /** Extra metadata stored in the model. */
   readonly metadata?: Readonly<Record<string, string>>;
+  /**
+   * The model's interface: `normalised` (default: input `image` float32 [N, 3, H, W] with the
+   * backbone's normalisation applied; outputs `anomaly_map`, `score`, `label`) or `rgb8` (what a
+   * deployment feeds: input `image` uint8 RGB [N, H, W, 3] at the model's size, preprocessing
+   * inside; outputs `score` float32 [N], `label` uint8 [N], `map` float32 [N, H, W]).
+   */
+  readonly images?: 'normalised' | 'rgb8';
 }
 
 /**
@@ -28,13 +37,16 @@ export interface MSFlowExportOptions extends MSFlowInferenceOptions {
 export async function exportMSFlowOnnx(options: MSFlowExportOptions): Promise<ExportedModel> {
   const { model, backbone } = options;
   const [h, w] = model.config.inputSize;
-  const layout = options.layout ?? 'nchw';
+  const rgb8 = options.images === 'rgb8';
+  const layout = rgb8 ? 'nhwc' : (options.layout ?? 'nchw');
   const shape = layout === 'nchw' ? [-1, 3, h, w] : [-1, h, w, 3];
   const scoreKind = options.score ?? 'paper';
   const metadata: Record<string, string> = {
     'msflow.map': options.map ?? 'add',
     'msflow.score': scoreKind,
-    'msflow.input': `image ${layout.toUpperCase()} [N,${shape.slice(1).join(',')}] float32, normalised (${JSON.stringify(backbone.preprocess)})`,
+    'msflow.input': rgb8
+      ? `image NHWC [N,${h},${w},3] uint8 RGB at the model's size; preprocessing inside (${backbone.preprocess.description})`
+      : `image ${layout.toUpperCase()} [N,${shape.slice(1).join(',')}] float32, normalised (${JSON.stringify(backbone.preprocess)})`,
     'msflow.input_size': `${h}x${w}`,
     'msflow.top_k': String(model.config.topK),
     'msflow.backbone': backbone.id,
@@ -46,11 +58,17 @@ export async function exportMSFlowOnnx(options: MSFlowExportOptions): Promise<Ex
     (scoreKind === 'nll' ? '(top-k mean of the negative log-likelihood map)' : '(top-k mean of the multiplicative map)') +
     (options.normalization ? '; normalized_score: score mapped to (0, 1), 0.5 at the threshold' : '') +
     (options.threshold !== undefined ? `; label: 1 if score > ${options.threshold}.` : '.');
-  return exportOnnx(msflowInferenceFn(options), {
+  const exported = await exportOnnx(msflowInferenceFn({ ...options, layout, input: rgb8 ? 'pixels' : 'normalised' }), {
     inputs: [{ name: 'image', shape }],
     backend: options.backend,
-    path: options.path,
+    path: rgb8 ? undefined : options.path,
     graphName: 'msflow',
     serialize: { docString, metadata },
   });
+  if (!rgb8) return exported;
+  const bytes = rgb8Interface(exported.bytes);
+  if (options.path) await writeFile(options.path, bytes);
+  const renamed = exported.outputNames.map((n) => (n === 'anomaly_map' ? 'map' : n));
+  const order = ['score', 'normalized_score', 'label', 'map'].filter((n) => renamed.includes(n));
+  return { ...exported, bytes, outputNames: order, outputDims: order.map((n) => exported.outputDims[renamed.indexOf(n)]) };
 }

@@ -1,4 +1,4 @@
-import { normalizeScores, scoreLatents, step, sub, transpose, type Backbone, type MSFlowModel, type ScoreNormalization, type Tensor } from '@msflow/core';
+import { mul, normalizeInput, normalizeScores, scoreLatents, step, sub, transpose, type Backbone, type MSFlowModel, type ScoreNormalization, type Tensor } from '@msflow/core';
 
 /** Options of {@link msflowInferenceFn}. */
 export interface MSFlowInferenceOptions {
@@ -26,6 +26,11 @@ export interface MSFlowInferenceOptions {
   readonly normalization?: ScoreNormalization;
   /** Input layout: `nchw` (default, the usual export interface) or `nhwc` (core's layout). */
   readonly layout?: 'nchw' | 'nhwc';
+  /**
+   * What the input holds: `normalised` (default: the backbone's normalisation already applied)
+   * or `pixels` (RGB in [0, 255]: the backbone's preprocessing runs inside the graph).
+   */
+  readonly input?: 'normalised' | 'pixels';
 }
 
 /**
@@ -43,9 +48,10 @@ export interface MSFlowInferenceOptions {
  * ```
  */
 export function msflowInferenceFn(options: MSFlowInferenceOptions): (image: Tensor) => Record<string, Tensor> {
-  const { backbone, model, threshold, map = 'add', score: scoreKind = 'paper', normalization, layout = 'nchw' } = options;
+  const { backbone, model, threshold, map = 'add', score: scoreKind = 'paper', normalization, layout = 'nchw', input = 'normalised' } = options;
   return (image) => {
-    const x = layout === 'nchw' ? transpose(image, [0, 2, 3, 1]) : image;
+    const nhwc = layout === 'nchw' ? transpose(image, [0, 2, 3, 1]) : image;
+    const x = input === 'pixels' ? normalizeInput(mul(nhwc, 1 / 255), backbone.preprocess) : nhwc;
     const { z } = model.forward(backbone.extract(x));
     const maps = scoreLatents(z, model.config.inputSize, model.config.topK, model.config.mapScales);
     const score = scoreKind === 'nll' ? maps.nllScores : maps.imageScores;

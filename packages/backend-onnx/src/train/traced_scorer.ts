@@ -6,18 +6,32 @@ import { checkExecutionProviders } from '../runtime/providers.js';
 import { onnxRuntime } from '../runtime/ort.js';
 import { paramLayout, toGraphLayout } from './layout.js';
 
+/** Where a trainer keeps parameters in the graph's layout (a `TracedTrainStep`). */
+export interface GraphParamStore {
+  /** The current parameters in the graph's layout, or undefined while the model's tensors are current. */
+  graphParams(): readonly Float32Array[] | undefined;
+}
+
 /** Options of {@link TracedScorer}. */
 export interface TracedScorerOptions {
   readonly executionProviders?: readonly string[];
   readonly session?: OnnxSessionOptions;
   readonly backend?: OnnxBackend;
+  /**
+   * The traced trainer's parameter store: scoring reads the trainer's arrays as they are (one
+   * store for both programs), and reads the model's tensors only while the store is empty.
+   */
+  readonly params?: GraphParamStore;
 }
 
 /**
  * Test-time scoring of pooled features (flows, logp maps, add/mul/NLL maps, both top-k image scores) as
  * one traced ONNX program whose parameters are graph inputs: the program is traced once and
  * follows the model as training changes its parameters (they are re-read only when the model's
- * tensors were replaced). Pass {@link TracedScorer.scorer} to core's `evaluate`.
+ * tensors were replaced). With `params` (a `TracedTrainStep`), it reads the trainer's own
+ * graph-layout arrays instead: trainer and scorer share one parameter store, and the weights
+ * leave onnxruntime only for checkpoints and eager consumers. Pass {@link TracedScorer.scorer}
+ * to core's `evaluate`.
  *
  * @example
  * ```ts
@@ -55,7 +69,9 @@ export class TracedScorer {
     await this.program?.dispose();
   }
 
-  private async currentParams(): Promise<Float32Array[]> {
+  private async currentParams(): Promise<readonly Float32Array[]> {
+    const shared = this.options.params?.graphParams();
+    if (shared) return shared;
     const tensors = this.model.paramTensors();
     if (this.params && this.params.of.every((t, i) => t === tensors[i])) return this.params.arrays;
     const arrays = await Promise.all(tensors.map(async (t, i) => {

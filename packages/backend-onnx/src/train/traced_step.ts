@@ -104,6 +104,15 @@ export class TracedTrainStep implements TrainStepper {
     return this.steps;
   }
 
+  /**
+   * The current parameters in the graph's layout, as the steps left them (undefined before the
+   * first step): the store a {@link TracedScorer} built with `{ params: step }` reads, so scoring
+   * between steps never copies the weights back to the model's backend and out again.
+   */
+  graphParams(): readonly Float32Array[] | undefined {
+    return this.params;
+  }
+
   /** Why the step graph is per batch shape rather than batch-generic, if it is. */
   get staticReason(): string | undefined {
     return this.program?.stats.staticReason;

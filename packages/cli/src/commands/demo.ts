@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { SCENE_FAMILIES } from '@msflow/eval';
-import { useBackend } from '@msflow/detector';
+import { ExecutionPlan } from '@msflow/detector';
 import { choiceFlag, CliError, intFlag } from '../util/errors.js';
 import { INTERRUPTED_EXIT, withInterrupt } from '../util/interrupt.js';
 import { table, type Output } from '../util/output.js';
@@ -41,9 +41,9 @@ export async function demoCommand(out: Output, flags: DemoFlags): Promise<void> 
     subEpochs: intFlag(flags.subEpochs, '--sub-epochs', 1) ?? d.subEpochs,
     batchSize: intFlag(flags.batchSize, '--batch-size', 1) ?? d.batchSize,
   };
-  const backend = await useBackend(options.backend);
-  out.log(`demo: backend ${backend.info().detail}`);
-  const r = await withInterrupt(out, (signal) => runDemo(options, out, signal));
+  const plan = await ExecutionPlan.resolve({ backend: options.backend });
+  out.log(`demo: plan: ${plan.describe()}`);
+  const r = await withInterrupt(out, (signal) => runDemo(options, out, signal, plan));
   const rel = (p: string) => relative(process.cwd(), p) || p;
   if (r.status === 'cancelled') throw new CliError(`interrupted: resumable checkpoint saved to ${rel(r.checkpoint.weights)}; continue with: msflow train --resume ${rel(r.checkpoint.weights)}`, INTERRUPTED_EXIT);
   const m = r.final ?? {};

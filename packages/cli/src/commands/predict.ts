@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { useBackend, type ThresholdMode } from '@msflow/detector';
+import type { ThresholdMode } from '@msflow/detector';
 import { numFlag } from '../util/errors.js';
 import { distinctFormat, table, type Output } from '../util/output.js';
 import { predictImages } from '../pipeline/predict.js';
@@ -13,8 +13,7 @@ export function thresholdFlag(v: string | undefined): ThresholdMode | number | u
 /** `msflow predict <checkpoint> <images...>`: per-image score and label. */
 export async function predictCommand(out: Output, checkpoint: string, inputs: string[], flags: { threshold?: string; maps?: string; masks?: string; backend?: string }): Promise<void> {
   const threshold = thresholdFlag(flags.threshold);
-  await useBackend(flags.backend);
-  const r = await predictImages({ checkpoint, inputs, threshold, mapsDir: flags.maps, masksDir: flags.masks }, out);
+  const r = await predictImages({ checkpoint, inputs, threshold, mapsDir: flags.maps, masksDir: flags.masks, backend: flags.backend }, out);
   const rel = (p: string) => relative(process.cwd(), p) || p;
   // Enough digits that two images print the same score only when their scores are equal.
   const score = distinctFormat(r.predictions.map((p) => p.score));

@@ -1,24 +1,29 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CliError, UsageError, numFlag } from '../util/errors.js';
 import type { Output } from '../util/output.js';
 import { prepareWebModel, webTraining } from '../pipeline/web_model.js';
 import { isLoopback, startWebServer } from '../pipeline/web_server.js';
 
-/** The built page of `@msflow/web` (apps/web/dist), or `--page`. */
+/**
+ * The built page: `--page`, else the `@msflow/web` package (the workspace's apps/web), else the
+ * copy an installed `@msflow/cli` ships (`web/`, put there by `npm pack`), else the workspace's
+ * apps/web/dist.
+ */
 export function findPageDir(page?: string): string {
-  let dir = page ? resolve(page) : undefined;
-  if (!dir) {
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const workspacePage = (() => {
     try {
-      dir = join(dirname(createRequire(import.meta.url).resolve('@msflow/web/package.json')), 'dist');
+      return join(dirname(createRequire(import.meta.url).resolve('@msflow/web/package.json')), 'dist');
     } catch {
-      dir = resolve(dirname(new URL(import.meta.url).pathname), '../../../../apps/web/dist');
+      return undefined;
     }
-  }
-  if (!existsSync(join(dir, 'index.html'))) {
-    throw new CliError(`${dir}: the web page is not built (run npm run build at the workspace root, or npm run build -w @msflow/web)`);
-  }
+  })();
+  const candidates = page ? [resolve(page)] : [workspacePage, join(root, 'web'), resolve(root, '..', '..', 'apps', 'web', 'dist')];
+  const dir = candidates.find((d): d is string => d !== undefined && existsSync(join(d, 'index.html')));
+  if (!dir) throw new CliError(`${candidates.find((d) => d !== undefined)}: the web page is not there (this @msflow/cli was packed without it; in the repository, run npm run build, or pass --page <built page folder>)`);
   return dir;
 }
 

@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import type { RunDecision } from '@msflow/eval';
-import { useBackend, DATASET_KINDS } from '@msflow/detector';
+import { DATASET_KINDS } from '@msflow/detector';
 import { choiceFlag, UsageError } from '../util/errors.js';
 import { fprFlag } from '../pipeline/settings.js';
 import { table, type Output } from '../util/output.js';
@@ -45,9 +45,8 @@ export async function testCommand(out: Output, checkpoint: string, flags: TestFl
   const kind = choiceFlag(flags.kind, '--kind', DATASET_KINDS);
   const scales = mapScalesFlag(flags.mapScales);
   const fpr = fprFlag(flags.fpr);
-  await useBackend(flags.backend);
   const r = await testCheckpoint(
-    { checkpoint, data: flags.data, kind, className: flags.class, testDir: flags.testDir, masksDir: flags.masks, out: flags.out, saveThreshold: flags.saveThreshold, heatmaps: flags.heatmaps, mapScales: scales, fpr },
+    { checkpoint, backend: flags.backend, data: flags.data, kind, className: flags.class, testDir: flags.testDir, masksDir: flags.masks, out: flags.out, saveThreshold: flags.saveThreshold, heatmaps: flags.heatmaps, mapScales: scales, fpr },
     out,
   );
   const m = r.metrics;

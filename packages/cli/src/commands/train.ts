@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { useBackend, listClasses, openSplit, computePaths } from '@msflow/detector';
+import { ExecutionPlan, listClasses, openSplit } from '@msflow/detector';
 import { CliError, UsageError } from '../util/errors.js';
 import { INTERRUPTED_EXIT, withInterrupt } from '../util/interrupt.js';
 import { table, type Output } from '../util/output.js';
@@ -32,15 +32,15 @@ export async function trainCommand(out: Output, flags: TrainFlags): Promise<void
   if (!s.resume && !s.data) throw new UsageError('--data: required (the dataset root, e.g. --data data/mvtec --class bottle)');
   if (!s.resume && !s.className && s.kind !== 'folder') throw new UsageError('--class: required (a class folder name, or all)');
   // Before any image is read: a bad --execution-providers fails at once.
-  const paths = await computePaths(s);
+  const checked = await ExecutionPlan.check(s);
   const classes = s.className === 'all' ? listClasses(s.data!) : [s.className ?? (s.data ? s.data.replace(/^.*[\\/]/, '') : '')];
   // Check the folders before starting a backend: a missing or empty dataset fails at once.
   if (!s.resume) for (const c of classes) openSplit({ kind: s.kind, root: s.data!, className: c, testDir: s.testDir, masksDir: s.masksDir }, 'train', { size: s.config.inputSize });
-  await useBackend(s.backend);
+  const plan = await checked.start();
   const outcomes: TrainOutcome[] = [];
   await withInterrupt(out, async (signal) => {
     for (const c of classes) {
-      const o = await trainClass(s, c, { out, signal, paths });
+      const o = await trainClass(s, c, { out, signal, plan });
       outcomes.push(o);
       if (o.status === 'cancelled') break;
     }

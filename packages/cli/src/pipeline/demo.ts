@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { Output } from '../util/output.js';
 import { resolveTrainSettings } from './settings.js';
-import { writeSyntheticDataset } from '@msflow/detector';
+import { writeSyntheticDataset, type ExecutionPlan } from '@msflow/detector';
 import { trainClass, type TrainOutcome } from './train.js';
 import type { SceneFamily } from '@msflow/eval';
 
@@ -41,12 +41,11 @@ export const DEMO_DEFAULTS: Omit<DemoOptions, 'out' | 'backend'> = {
  *
  * @example
  * ```ts
- * await useBackend('auto');
  * const r = await runDemo({ ...DEMO_DEFAULTS, out: 'demo', backend: 'auto' }, out);
  * console.log(r.report?.report);
  * ```
  */
-export async function runDemo(o: DemoOptions, out: Output, signal?: AbortSignal): Promise<TrainOutcome & { dataDir: string; seconds: number }> {
+export async function runDemo(o: DemoOptions, out: Output, signal?: AbortSignal, plan?: ExecutionPlan): Promise<TrainOutcome & { dataDir: string; seconds: number }> {
   const t0 = performance.now();
   const root = resolve(o.out);
   const dataDir = join(root, 'data');
@@ -73,6 +72,6 @@ export async function runDemo(o: DemoOptions, out: Output, signal?: AbortSignal)
     backend: o.backend,
     out: join(root, 'runs'),
   });
-  const outcome = await trainClass(settings, data.className, { out, signal });
+  const outcome = await trainClass(settings, data.className, { out, signal, plan });
   return { ...outcome, dataDir: data.classDir, seconds: (performance.now() - t0) / 1000 };
 }

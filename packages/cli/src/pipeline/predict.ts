@@ -1,9 +1,9 @@
 import { basename, join, resolve } from 'node:path';
-import { assertFiniteScores, evaluate, mapColorRange, restoreModel } from '@msflow/core';
-import { defectOverlay, heatmapOverlay, thresholdMap, maskToRgb, valueRange, writeRgbPng } from '@msflow/eval';
+import { mapColorRange } from '@msflow/core';
+import { defectOverlay, heatmapOverlay, maskToRgb, thresholdMap, valueRange, writeRgbPng } from '@msflow/eval';
+import { describePlan, Detector, type ChosenThreshold, type PlanOptions, type ThresholdMode } from '@msflow/detector';
 import { CliError } from '../util/errors.js';
 import type { Output } from '../util/output.js';
-import { readCheckpoint, imagesDataset, FeatureExtractor, missingThreshold, normalized, pickThreshold, type ChosenThreshold, type ThresholdMode } from '@msflow/detector';
 
 /** One scored image. */
 export interface Prediction {
@@ -23,7 +23,7 @@ export interface Prediction {
 }
 
 /** Options of {@link predictImages}. */
-export interface PredictOptions {
+export interface PredictOptions extends PlanOptions {
   checkpoint: string;
   inputs: readonly string[];
   /** A number, or which stored threshold (default `auto`: the one chosen on normal images). */
@@ -35,9 +35,9 @@ export interface PredictOptions {
 }
 
 /**
- * Scores image files with a checkpoint: per-image score, normalised score and label from the
- * stored (or given) threshold, and optionally heatmap overlays (the model's one colour scale)
- * and defect masks.
+ * `msflow predict` as a shell over `Detector.predict`: per-image score, normalised score and
+ * label from the stored (or given) threshold, and optionally heatmap overlays (the model's one
+ * colour scale) and defect masks.
  *
  * @example
  * ```ts
@@ -45,59 +45,39 @@ export interface PredictOptions {
  * ```
  */
 export async function predictImages(o: PredictOptions, out: Output): Promise<{ predictions: Prediction[]; threshold?: ChosenThreshold }> {
-  const ckpt = readCheckpoint(o.checkpoint);
-  const config = ckpt.sidecar.config;
-  const stored = ckpt.sidecar.cli?.thresholds ?? {};
-  const threshold = pickThreshold(stored, o.threshold ?? 'auto');
-  if (!threshold && o.threshold !== undefined && o.threshold !== 'auto') throw new CliError(`--threshold ${o.threshold}: ${ckpt.paths.sidecar}: ${missingThreshold(stored, o.threshold)}`);
-  const pixel = threshold?.pixel;
-  if (o.masksDir && !pixel) throw new CliError(`--masks: ${ckpt.paths.sidecar} holds no pixel threshold (run msflow test --fpr 0.01 to choose one from its held-out normal images)`);
-  const images = o.mapsDir !== undefined || o.masksDir !== undefined;
-  const ds = imagesDataset(o.inputs, { size: config.inputSize, keepRgb: o.mapsDir !== undefined });
-  const fx = await FeatureExtractor.open(ckpt.sidecar.cli?.backbone ?? 'default', config);
-  let set;
+  const d = await Detector.load(o.checkpoint, o);
   try {
-    const bar = out.progress('features', ds.length);
-    set = await fx.extract(ds, { onProgress: (d) => bar.tick(d) });
-    bar.end();
+    const threshold = d.threshold(o.threshold ?? 'auto');
+    const pixel = threshold?.pixel;
+    if (o.masksDir && !pixel) throw new CliError(`--masks: ${d.checkpoint!.sidecar} holds no pixel threshold (run msflow test --fpr 0.01 to choose one from its held-out normal images)`);
+    out.log(`plan: ${describePlan(d.planSummary)}`);
+    const results = await d.predict(o.inputs, { threshold: o.threshold, rgb: o.mapsDir !== undefined });
+    // One colour scale for every image of the model (fixed by its normal images); without one,
+    // one range over these images.
+    const all = new Float32Array(results.reduce((n, r) => n + r.map.data.length, 0));
+    if (!pixel) results.reduce((at, r) => (all.set(r.map.data, at), at + r.map.data.length), 0);
+    const scale = pixel ? mapColorRange(pixel) : (({ min, max }) => ({ vmin: min, vmax: max }))(valueRange(all));
+    const used = new Set<string>();
+    const predictions = results.map((r): Prediction => {
+      const p: Prediction = { file: r.source, score: r.score, normalized: r.normalized, paperScore: r.paperScore, label: r.label };
+      if (!o.mapsDir && !o.masksDir) return p;
+      let name = basename(r.source).replace(/\.[^.]+$/, '');
+      while (used.has(name)) name += '_';
+      used.add(name);
+      const { width, height, data: map } = r.map;
+      if (o.mapsDir && r.rgb) {
+        p.map = join(resolve(o.mapsDir), `${name}.png`);
+        const image = { width, height, data: r.rgb };
+        writeRgbPng(p.map, pixel ? defectOverlay(image, map, { ...scale, threshold: pixel.threshold }) : heatmapOverlay(image, map, scale));
+      }
+      if (o.masksDir && pixel) {
+        p.mask = join(resolve(o.masksDir), `${name}.png`);
+        writeRgbPng(p.mask, maskToRgb(thresholdMap(map, pixel.threshold), width, height));
+      }
+      return p;
+    });
+    return { predictions, ...(threshold ? { threshold } : {}) };
   } finally {
-    await fx.dispose();
+    await d.dispose();
   }
-  const model = restoreModel(ckpt);
-  let output;
-  try {
-    output = await evaluate(model, set.features, { maps: images });
-  } finally {
-    model.dispose();
-  }
-  // NaN >= threshold is false: a broken model would call every image normal.
-  assertFiniteScores(output.imageScores, set.paths, ckpt.paths.weights);
-  assertFiniteScores(output.nllScores, set.paths, ckpt.paths.weights);
-  const { height, width } = output.shape;
-  const px = height * width;
-  const maps = output.nllMaps;
-  // One colour scale for every image of the model (fixed by its normal images); without one, one
-  // range over these images.
-  const scale = pixel ? mapColorRange(pixel) : maps ? (({ min, max }) => ({ vmin: min, vmax: max }))(valueRange(maps)) : undefined;
-  const used = new Set<string>();
-  const predictions = set.paths.map((file, i): Prediction => {
-    const score = output.nllScores[i];
-    const p: Prediction = { file, score, normalized: normalized(score, threshold), paperScore: output.imageScores[i], label: threshold ? (score >= threshold.value ? 1 : 0) : null };
-    if (!maps || !scale) return p;
-    let name = basename(file).replace(/\.[^.]+$/, '');
-    while (used.has(name)) name += '_';
-    used.add(name);
-    const map = maps.subarray(i * px, (i + 1) * px);
-    if (o.mapsDir && set.rgb) {
-      p.map = join(resolve(o.mapsDir), `${name}.png`);
-      const image = { width, height, data: set.rgb.subarray(i * px * 3, (i + 1) * px * 3) };
-      writeRgbPng(p.map, pixel ? defectOverlay(image, map, { ...scale, threshold: pixel.threshold }) : heatmapOverlay(image, map, scale));
-    }
-    if (o.masksDir && pixel) {
-      p.mask = join(resolve(o.masksDir), `${name}.png`);
-      writeRgbPng(p.mask, maskToRgb(thresholdMap(map, pixel.threshold), width, height));
-    }
-    return p;
-  });
-  return { predictions, threshold };
 }

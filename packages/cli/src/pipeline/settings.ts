@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
-import { ConfigError, PRESETS, presetConfig, type ConfigOverrides, type MSFlowConfig } from '@msflow/core';
+import { PRESETS, type ConfigOverrides, type MSFlowConfig } from '@msflow/core';
 import { readConfigFile } from '../util/config.js';
 import { checkConfigFile, type KeyKind } from '../util/config_schema.js';
 import { choiceFlag, fractionFlag, intFlag, numFlag, UsageError } from '../util/errors.js';
-import { backboneIdentity, DEFAULT_FPR, DEFAULT_VAL_SPLIT, type TrainerChoice, DATASET_KINDS, type DatasetKind } from '@msflow/detector';
+import { DATASET_KINDS, DEFAULT_FPR, DEFAULT_VAL_SPLIT, DetectorError, resolveModelConfig, type DatasetKind, type TrainerChoice } from '@msflow/detector';
 
 /**
  * `--size`: `N` (square) or `HxW` (height x width, e.g. `288x384` for 300x400 portrait images
@@ -40,6 +40,8 @@ export function fprFlag(value: string | number | undefined, name = '--fpr'): num
 export interface TrainSettings {
   preset: string;
   config: MSFlowConfig;
+  /** What the flags and the config file change in the preset (the library resolves `config` from them). */
+  overrides: ConfigOverrides;
   /** Dataset root (for `folder`: the normal images). */
   data?: string;
   kind: DatasetKind;
@@ -169,29 +171,26 @@ export function resolveTrainSettings(flags: TrainFlags): TrainSettings {
     ...(seed !== undefined ? { seed } : {}),
     train: { ...model.train, metaEpochs, subEpochs, batchSize, lr, translate },
   };
+  const backbone = !f.backbone || f.backbone === 'default' || f.backbone === 'random' ? (f.backbone ?? 'default') : resolve(f.backbone);
   let config: MSFlowConfig;
   try {
-    config = presetConfig(preset, overrides);
+    config = resolveModelConfig(preset, overrides, backbone);
   } catch (err) {
-    if (err instanceof ConfigError) throw new UsageError(`${flags.config ? `--config ${flags.config}` : '--preset'}: ${err.message}`);
+    // A bad `model:` override comes from the config file (or the preset's own flags).
+    if (err instanceof DetectorError && err.option === 'config') throw new UsageError(`${flags.config ? `--config ${flags.config}` : '--preset'}: ${err.detail}`);
     throw err;
-  }
-  const backbone = f.backbone ?? 'default';
-  const id = backboneIdentity(backbone, config);
-  config = { ...config, backbone: id.id, backbonePadding: id.padding };
-  if (backbone === 'default' && JSON.stringify(config.channels) !== JSON.stringify([256, 512, 1024])) {
-    throw new UsageError(`--backbone: the built-in backbone gives 256/512/1024 channels, preset ${preset} needs [${config.channels.join(',')}]; pass --backbone <weights file> or --backbone random`);
   }
   return {
     preset,
     config,
+    overrides,
     data: f.data ? resolve(f.data) : undefined,
     kind,
     className: f.class,
     testDir: f.testDir ? resolve(f.testDir) : undefined,
     masksDir: f.masks ? resolve(f.masks) : undefined,
     backend: f.backend ?? 'auto',
-    backbone: backbone === 'default' || backbone === 'random' ? backbone : resolve(backbone),
+    backbone,
     out: resolve(f.out ?? 'runs'),
     valSplit: fractionFlag(f.valSplit, label('valSplit', '--val-split'), 0, 0.5) ?? DEFAULT_VAL_SPLIT,
     fpr: fprFlag(f.fpr, label('fpr', '--fpr')) ?? DEFAULT_FPR,

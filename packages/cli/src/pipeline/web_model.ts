@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { architecture, encodeSafetensors, sealSidecar, type NamedArray, type Preprocess } from '@msflow/core';
 import { DEFAULT_BACKBONE, defaultBackboneFile, loadBackboneWeights } from '@msflow/eval';
-import { readCheckpoint, exportCheckpoint, pickThreshold, type ChosenThreshold } from '@msflow/detector';
+import { Detector, pickThreshold, readCheckpoint, type ChosenThreshold } from '@msflow/detector';
 
 /**
  * What `msflow serve` tells the page at `/api/model` (the page's `ServedManifest` reads it):
@@ -129,10 +129,12 @@ export async function prepareWebModel(checkpoint: string): Promise<WebModel> {
   files.set('api/model.json', { bytes: Buffer.from(JSON.stringify(served, null, 1) + '\n'), type: 'application/json' });
   files.set('api/model.safetensors', { bytes: ckpt.bytes.weights, type: 'application/octet-stream' });
   const tmp = mkdtempSync(join(tmpdir(), 'msflow-serve-'));
+  const detector = await Detector.load(checkpoint);
   try {
-    await exportCheckpoint({ checkpoint, output: join(tmp, 'model.onnx') });
+    await detector.export(join(tmp, 'model.onnx'));
     files.set('api/model.onnx', { bytes: readFileSync(join(tmp, 'model.onnx')), type: 'application/octet-stream' });
   } finally {
+    await detector.dispose();
     rmSync(tmp, { recursive: true, force: true });
   }
   let backbone: WebManifest['backbone'];

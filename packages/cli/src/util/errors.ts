@@ -10,8 +10,23 @@ export class CliError extends DetectorError {
     message: string,
     readonly exitCode = 1,
   ) {
-    super(message, exitCode === 2 ? 'usage' : 'failure');
+    super(message, { kind: exitCode === 2 ? 'usage' : 'failure' });
   }
+}
+
+/** Library option names whose flag is not their kebab-case form. */
+const FLAGS: Record<string, string> = { train: '--data', test: '--test-dir', images: '<images>' };
+
+/**
+ * The flag of a library option: `executionProviders` is `--execution-providers`.
+ *
+ * @example
+ * ```ts
+ * flagOf('mapScales'); // '--map-scales'
+ * ```
+ */
+export function flagOf(option: string): string {
+  return FLAGS[option] ?? `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
 /** The exit code of an error: a CLI error's own, 2 for the library's usage errors, else 1. */
@@ -63,7 +78,13 @@ export function fractionFlag(value: string | number | undefined, flag: string, m
  */
 export function describeError(err: unknown): { line: string; exitCode: number } {
   const exitCode = exitCodeOf(err);
-  const msg = err instanceof Error ? err.message : String(err);
+  // The library names its options; the CLI names the flags that set them.
+  const msg =
+    err instanceof DetectorError && err.option && !(err instanceof CliError)
+      ? `${flagOf(err.option)}${err.value !== undefined ? ` ${err.value}` : ''}: ${err.detail}`
+      : err instanceof Error
+        ? err.message
+        : String(err);
   const lines = msg.split('\n').map((l) => l.trim()).filter(Boolean);
   if (lines.length <= 1) return { line: lines[0] ?? 'unknown error', exitCode };
   // "root: N bad files" followed by "path: reason" lines: keep the count and the first file.

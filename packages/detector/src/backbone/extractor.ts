@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
-import { dispose, getBackend, preprocessPixels, resolveBackend, setBackend, tensor, tidy, type Backbone, type Backend, type FeatureSet, type FeatureSource, type MSFlowConfig } from '@msflow/core';
+import { dispose, preprocessPixels, tensor, tidy, type Backbone, type Backend, type FeatureSet, type FeatureSource, type MSFlowConfig } from '@msflow/core';
 import { cacheFeatures, type ImageDataset } from '@msflow/eval';
-import { registerInstalledBackends } from '../plan/backends.js';
+import { onBackend } from '../plan/backends.js';
 import { createFrozenBackbone, type BackboneChoice } from './backbone.js';
 
 /** Features of a dataset, plus what reports need. */
@@ -25,14 +25,14 @@ interface Runner {
   dispose(): Promise<void> | void;
 }
 
-/** Loaded lazily so the CLI works where onnxruntime-node is not installed. */
-async function onnxRunner(backbone: Backbone, onnx: Backend, size: [number, number]): Promise<Runner> {
+/** The backbone as one compiled onnxruntime program (loaded lazily: the library works without onnxruntime-node). */
+async function onnxRunner(backbone: Backbone, onnx: Backend, providers: readonly string[], size: [number, number]): Promise<Runner> {
   const { compileOnnx, featureExtractorFn } = await import('@msflow/backend-onnx');
   const threads = Math.max(1, availableParallelism());
   const f = compileOnnx(featureExtractorFn(backbone), {
     inputs: [{ name: 'image', shape: [-1, size[0], size[1], 3] }],
     backend: onnx as never,
-    session: { intraOpNumThreads: threads, graphOptimizationLevel: 'all' },
+    session: { intraOpNumThreads: threads, graphOptimizationLevel: 'all', executionProviders: [...providers] },
   });
   return {
     run: async (x, shape) => (await f.run([{ data: x, shape }])).map((y) => y.data as Float32Array),
@@ -54,14 +54,26 @@ function eagerRunner(backbone: Backbone): Runner {
   };
 }
 
+/** Where {@link FeatureExtractor.open} builds the backbone: compiled for onnxruntime, or kernel by kernel on a backend. */
+export type ExtractorPlacement = { onnx: { backend: Backend; providers: readonly string[] }; via: string } | { backend: Backend };
+
+/**
+ * The images a {@link FeatureExtractor} reads: an `@msflow/eval` dataset, or anything with the
+ * same shape (e.g. images already in memory). Values must be RGB in [0, 1]: the backbone
+ * applies its own normalisation.
+ */
+export type ImageSource = Pick<ImageDataset, 'size' | 'length' | 'labels' | 'hasMasks' | 'batches' | 'entries'> & { readonly normalization?: unknown };
+
 /**
  * The frozen backbone as a feature extractor: each image goes through it once and the pooled
- * taps are kept in memory (the features every epoch reads). Runs on onnxruntime (traced, the
- * fastest CPU path) when `@msflow/backend-onnx` works here, else on the active backend.
+ * taps are kept in memory (the features every epoch reads). Where it runs is the execution
+ * plan's decision (`ExecutionPlan.openExtractor`): one compiled onnxruntime program, or kernel
+ * by kernel on the plan's backend. The backbone normalises its input itself
+ * (`backbone.preprocess`), so images always come in as RGB in [0, 1].
  *
  * @example
  * ```ts
- * const fx = await FeatureExtractor.open('default', config);
+ * const fx = await plan.openExtractor('default', config);
  * const train = await fx.extract(openSplit(ref, 'train', { size: config.inputSize }));
  * await fx.dispose();
  * ```
@@ -70,44 +82,27 @@ export class FeatureExtractor {
   private constructor(
     readonly backbone: Backbone,
     private readonly runner: Runner,
-    /** Where the backbone runs: `onnxruntime` or the backend's name. */
+    /** Where the backbone runs: `onnxruntime (...)` or the backend's name. */
     readonly via: string,
     private readonly backend: Backend,
     private readonly size: [number, number],
   ) {}
 
-  /**
-   * Builds the backbone (see `createFrozenBackbone`). `useOnnx: false` forces the active backend.
-   * The active backend is left as it was.
-   */
-  static async open(choice: BackboneChoice, config: MSFlowConfig, options: { useOnnx?: boolean } = {}): Promise<FeatureExtractor> {
-    const active = getBackend();
+  /** Builds the backbone (see `createFrozenBackbone`) where `placement` says. The active backend is left as it was. */
+  static async open(choice: BackboneChoice, config: MSFlowConfig, placement: ExtractorPlacement): Promise<FeatureExtractor> {
     const size = config.inputSize;
-    if (options.useOnnx !== false && active.info().name !== 'onnx') {
-      await registerInstalledBackends();
-      let onnx: Backend | undefined;
+    if ('onnx' in placement) {
+      const { backend, providers } = placement.onnx;
+      const backbone = onBackend(backend, () => createFrozenBackbone(choice, config));
       try {
-        onnx = await resolveBackend(['onnx']);
-      } catch {
-        onnx = undefined; // not installed or cannot start here: use the active backend
-      }
-      if (onnx) {
-        setBackend(onnx);
-        try {
-          const backbone = createFrozenBackbone(choice, config);
-          try {
-            return new FeatureExtractor(backbone, await onnxRunner(backbone, onnx, size), 'onnxruntime', onnx, size);
-          } catch (err) {
-            backbone.dispose();
-            throw err;
-          }
-        } finally {
-          setBackend(active);
-        }
+        return new FeatureExtractor(backbone, await onnxRunner(backbone, backend, providers, size), placement.via, backend, size);
+      } catch (err) {
+        onBackend(backend, () => backbone.dispose());
+        throw err;
       }
     }
-    const backbone = createFrozenBackbone(choice, config);
-    return new FeatureExtractor(backbone, eagerRunner(backbone), active.info().name, active, size);
+    const backbone = onBackend(placement.backend, () => createFrozenBackbone(choice, config));
+    return new FeatureExtractor(backbone, eagerRunner(backbone), placement.backend.info().name, placement.backend, size);
   }
 
   /**
@@ -115,7 +110,7 @@ export class FeatureExtractor {
    * batch's pixels (NHWC, before normalisation) in place; `first` is the batch's first image index.
    */
   async extract(
-    dataset: ImageDataset,
+    dataset: ImageSource,
     options: {
       batchSize?: number;
       onProgress?: (done: number, total: number) => void;
@@ -125,6 +120,7 @@ export class FeatureExtractor {
   ): Promise<ExtractedSet> {
     const t0 = performance.now();
     const { height, width } = dataset.size;
+    if (dataset.normalization) throw new Error(`extract: ${(dataset as { name?: string }).name ?? 'the dataset'} is normalised; the backbone takes RGB in [0, 1] (open it with normalization: null)`);
     if (height !== this.size[0] || width !== this.size[1]) throw new Error(`extract: dataset size ${height}x${width} differs from the model input ${this.size.join('x')}`);
     const n = dataset.length;
     const px = height * width;
@@ -133,8 +129,6 @@ export class FeatureExtractor {
     let rgb: Uint8Array | undefined;
     const shapes = this.backbone.outputShapes(height, width);
     let done = 0;
-    const active = getBackend();
-    setBackend(this.backend);
     const { backbone, runner } = this;
     async function* batches(): AsyncGenerator<FeatureSet> {
       for await (const batch of dataset.batches(options.batchSize ?? 8)) {
@@ -148,12 +142,7 @@ export class FeatureExtractor {
         yield { count: batch.size, scales: ys.map((data, l) => ({ shape: shapes[l], data })) };
       }
     }
-    let cached;
-    try {
-      cached = await cacheFeatures(batches(), { count: n, shapes, mode: options.cache?.mode ?? 'memory', path: options.cache?.path });
-    } finally {
-      setBackend(active);
-    }
+    const cached = await onBackend(this.backend, () => cacheFeatures(batches(), { count: n, shapes, mode: options.cache?.mode ?? 'memory', path: options.cache?.path }));
     return {
       features: cached.features,
       where: cached.where,
@@ -169,12 +158,6 @@ export class FeatureExtractor {
   /** Frees the backbone and the onnxruntime session. */
   async dispose(): Promise<void> {
     await this.runner.dispose();
-    const active = getBackend();
-    setBackend(this.backend);
-    try {
-      this.backbone.dispose();
-    } finally {
-      setBackend(active);
-    }
+    onBackend(this.backend, () => this.backbone.dispose());
   }
 }

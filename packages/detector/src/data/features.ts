@@ -44,9 +44,6 @@ export function splitIndices(count: number, fraction: number, seed: number): { t
   return { train: all.filter((i) => !held.has(i)), validation: all.filter((i) => held.has(i)) };
 }
 
-/** Normal training images held out by default: the threshold's false-positive rate is estimated on images the flows did not fit. */
-export const DEFAULT_VAL_SPLIT = 0.2;
-
 /**
  * The split a run trains and sets its threshold with: {@link splitIndices}, except that the
  * default fraction (`chosen` false) holds nothing out of a set too small to hold out 2 images,
@@ -55,7 +52,7 @@ export const DEFAULT_VAL_SPLIT = 0.2;
  *
  * @example
  * ```ts
- * normalSplit(6, DEFAULT_VAL_SPLIT, 0, false); // { valSplit: 0, train: [0..5], validation: [], note: '6 training images are too few ...' }
+ * normalSplit(6, 0.2, 0, false); // { valSplit: 0, train: [0..5], validation: [], note: '6 training images are too few ...' }
  * ```
  */
 export function normalSplit(count: number, valSplit: number, seed: number, chosen: boolean): { valSplit: number; train: number[]; validation: number[]; note?: string } {

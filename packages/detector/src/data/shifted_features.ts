@@ -1,13 +1,13 @@
 import { rmSync } from 'node:fs';
 import { featureSource, type FeatureSource } from '@msflow/core';
-import { randomShifts, translateImages, type ImageDataset } from '@msflow/eval';
-import type { FeatureExtractor } from '../backbone/extractor.js';
+import { randomShifts, translateImages } from '@msflow/eval';
+import type { FeatureExtractor, ImageSource } from '../backbone/extractor.js';
 import { subsetFeatures } from './features.js';
 
 /** How {@link ShiftedFeatures} extracts each draw. */
 export interface ShiftedFeaturesOptions {
   /** The training split's images (the extractor's input size). */
-  dataset: ImageDataset;
+  dataset: ImageSource;
   /** Which of the dataset's images the flows train on (the validation images are left out). */
   indices: readonly number[];
   /** Largest shift, as a fraction of the height and width. */

@@ -1,37 +1,51 @@
-import { evaluate, type MSFlowModel } from '@msflow/core';
-import type { FeatureExtractor } from '../backbone/extractor.js';
+import { assertFiniteScores, type EvaluationOutput, type MSFlowConfig } from '@msflow/core';
+import type { ExtractedSet, ImageSource } from '../backbone/extractor.js';
 import { openSplit } from '../data/dataset.js';
 import { splitIndices } from '../data/features.js';
 import { DetectorError } from '../errors.js';
-import type { LoadedCheckpoint } from './checkpoint.js';
+import type { CliSidecarInfo } from './checkpoint.js';
 import { normalThreshold, type NormalThreshold } from './thresholds.js';
 
 /**
- * Chooses a checkpoint's normal-image threshold again, at another false-positive rate, on the
- * images its training held out (the recorded dataset and split, drawn again from the seed), or
- * on its training images when it held none out. Reads only normal images: no test image, no label.
+ * The normal images a detector's training held out (its recorded dataset and split, drawn again
+ * from the seed), or its training images when it held none out: what a threshold is chosen on
+ * again (`Detector.calibrate`, `msflow test --fpr`). No test image, no label.
  *
  * @example
  * ```ts
- * const normal = await recalibrate(ckpt, model, fx, 0.05);
- * updateCliInfo(ckpt.paths, (cli) => ({ ...cli, thresholds: { ...cli.thresholds, normal } }));
+ * const { images, held } = heldOutNormals(sidecar.cli, sidecar.config, 'runs/bottle/latest/model.json');
+ * ```
+ */
+export function heldOutNormals(info: CliSidecarInfo, config: MSFlowConfig, source: string): { images: ImageSource; held: boolean } {
+  if (!info.dataset) throw new DetectorError(`${source}: the checkpoint does not record its training images, so a threshold cannot be chosen on its normal images`, { option: 'fpr' });
+  const train = openSplit(info.dataset, 'train', { size: config.inputSize });
+  const split = splitIndices(train.length, info.split?.valSplit ?? 0, config.seed);
+  const held = split.validation.length > 0;
+  const images = held ? train.subset(split.validation) : train;
+  if (images.length < 2) throw new DetectorError(`${source}: ${images.length} normal image(s) to choose a threshold on; at least 2 are needed`, { option: 'fpr' });
+  return { images, held };
+}
+
+/**
+ * Chooses the normal-image threshold again at false-positive rate `fpr` on {@link heldOutNormals}:
+ * `extract` runs them through the backbone, `score` scores them (with maps). No test image, no
+ * label is read.
+ *
+ * @example
+ * ```ts
+ * const normal = await recalibrate(sidecar.cli, sidecar.config, 'model.json', 0.05, { extract: (s) => fx.extract(s), score: (f) => evaluate(model, f) });
  * ```
  */
 export async function recalibrate(
-  ckpt: LoadedCheckpoint,
-  model: MSFlowModel,
-  fx: FeatureExtractor,
+  info: CliSidecarInfo,
+  config: MSFlowConfig,
+  source: string,
   fpr: number,
-  onProgress?: (done: number, total: number) => void,
+  run: { extract(images: ImageSource): Promise<ExtractedSet>; score(features: ExtractedSet['features']): Promise<EvaluationOutput> },
 ): Promise<NormalThreshold> {
-  const cli = ckpt.sidecar.cli;
-  if (!cli?.dataset) throw new DetectorError(`${ckpt.paths.sidecar}: the checkpoint does not record its training images, so --fpr cannot find its normal images`);
-  const config = ckpt.sidecar.config;
-  const train = openSplit(cli.dataset, 'train', { size: config.inputSize });
-  const split = splitIndices(train.length, cli.split?.valSplit ?? 0, config.seed);
-  const held = split.validation.length > 0;
-  const normal = held ? train.subset(split.validation) : train;
-  if (normal.length < 2) throw new DetectorError(`${ckpt.paths.sidecar}: ${normal.length} normal image(s) to choose a threshold on; at least 2 are needed`);
-  const set = await fx.extract(normal, { onProgress });
-  return normalThreshold(await evaluate(model, set.features), fpr, held ? 'validation' : 'train');
+  const { images, held } = heldOutNormals(info, config, source);
+  const set = await run.extract(images);
+  const out = await run.score(set.features);
+  assertFiniteScores(out.nllScores, set.paths, source);
+  return normalThreshold(out, fpr, held ? 'validation' : 'train');
 }

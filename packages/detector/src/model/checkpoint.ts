@@ -96,7 +96,7 @@ export function checkpointPaths(arg: string): CheckpointPaths {
   else stem = arg;
   const paths = pairOf(stem);
   for (const p of [paths.weights, paths.sidecar]) {
-    if (!existsSync(p)) throw new DetectorError(`${p}: checkpoint file does not exist (expected ${WEIGHTS} and ${SIDECAR} from msflow train)`);
+    if (!existsSync(p)) throw new DetectorError(`${p}: checkpoint file does not exist (expected ${WEIGHTS} and ${SIDECAR}, as Detector.save and msflow train write them)`);
   }
   return paths;
 }

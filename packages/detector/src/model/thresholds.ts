@@ -1,9 +1,6 @@
 import { calibrateMaps, normalizeScore, scoreNormalization, thresholdAtFpr, type EvaluationOutput, type MapCalibration, type ScoreNormalization } from '@msflow/core';
 import { f1Max } from '@msflow/eval/browser';
 
-/** Default false-positive rate of the image threshold on normal images (`--fpr`). */
-export const DEFAULT_FPR = 0.01;
-
 /**
  * The decision a checkpoint stores for the user-facing score (core's `nllScores`: top-k mean of
  * the negative log-likelihood map), chosen from normal images only.
@@ -25,6 +22,11 @@ export interface NormalThreshold {
   /** Pixel threshold (defect masks) and colour scale, from the same images' NLL maps. */
   pixel: Omit<MapCalibration, 'images'>;
 }
+
+/** Normal training images held out by default: the threshold's false-positive rate is estimated on images the flows did not fit. */
+export const DEFAULT_VAL_SPLIT = 0.2;
+/** Default false-positive rate of the image threshold chosen on normal images. */
+export const DEFAULT_FPR = 0.01;
 
 /**
  * Image-score thresholds stored in the checkpoint sidecar. `predict` labels an image anomalous

@@ -8,7 +8,7 @@ import { Rng } from '@msflow/core';
 import { decodeImage } from '../io/codec.js';
 import { ImageCodecError, reasonOf } from '../io/errors.js';
 import type { RawImage } from '../io/raw_image.js';
-import { IMAGENET, type Normalization } from '../image/normalize.js';
+import type { Normalization } from '../image/normalize.js';
 import { preprocessImage, preprocessMask, toImageSize, type ImageSize, type SizeLike } from '../image/preprocess.js';
 import { DatasetError, DatasetScanError, type ScanProblem } from './errors.js';
 import type { Batch, DatasetEntry, Sample } from './types.js';
@@ -17,7 +17,11 @@ import type { Batch, DatasetEntry, Sample } from './types.js';
 export interface DatasetOptions {
   /** Network input size; images are resized to exactly this (aspect ratio not kept). */
   size: SizeLike;
-  /** Mean/std normalisation (default ImageNet); `null` leaves values in [0, 1]. */
+  /**
+   * Mean/std normalisation. Default `null`: RGB in [0, 1], what every msflow backbone takes
+   * (each applies its own normalisation, e.g. the default Keras ResNet-50's Caffe BGR mean).
+   * Set it only to feed a model that expects normalised input and does not normalise itself.
+   */
   normalization?: Normalization | null;
   /** Also return the resized 8-bit RGB image (for visualisation). Default false. */
   keepRgb?: boolean;
@@ -98,7 +102,8 @@ export class ImageDataset {
   readonly hasMasks: boolean;
   readonly size: ImageSize;
   readonly ignoredFiles: readonly string[];
-  private readonly normalization: Normalization | null;
+  /** The normalisation applied to samples (`null`: RGB in [0, 1]). */
+  readonly normalization: Normalization | null;
   private readonly keepRgb: boolean;
 
   constructor(spec: DatasetSpec, options: DatasetOptions) {
@@ -108,7 +113,7 @@ export class ImageDataset {
     this.hasMasks = spec.hasMasks;
     this.ignoredFiles = spec.ignoredFiles ?? [];
     this.size = toImageSize(options.size);
-    this.normalization = options.normalization === undefined ? IMAGENET : options.normalization;
+    this.normalization = options.normalization ?? null;
     this.keepRgb = options.keepRgb ?? false;
   }
 

@@ -6,7 +6,7 @@
 import type { RawImage } from '../io/raw_image.js';
 import { resizeLanczosF32, resizeLanczosU8 } from './lanczos.js';
 import { resizeNearest } from './nearest.js';
-import { IMAGENET, normalizeRgb8, normalizeRgbFloat, type Normalization } from './normalize.js';
+import { normalizeRgb8, normalizeRgbFloat, type Normalization } from './normalize.js';
 
 /** Height and width in pixels. */
 export interface ImageSize {
@@ -56,14 +56,15 @@ function stripAlpha<T extends Uint8Array | Float32Array>(data: T, channels: numb
 /**
  * Applies the MSFlow image transform to a decoded image. 8-bit images are resized exactly like
  * Pillow's `LANCZOS` 8-bit path; 16-bit images are scaled to [0, 1] and resized in float (Pillow's
- * `F`-mode arithmetic). `normalization: null` skips mean/std (values in [0, 1]).
+ * `F`-mode arithmetic). Values stay in [0, 1] (what msflow backbones take: each normalises its own
+ * input) unless a `normalization` (mean/std) is given.
  *
  * @example
  * ```ts
  * const { image, rgb } = preprocessImage(readImageSync('000.png'), { height: 256, width: 256 });
  * ```
  */
-export function preprocessImage(raw: RawImage, size: SizeLike, normalization: Normalization | null = IMAGENET): PreprocessedImage {
+export function preprocessImage(raw: RawImage, size: SizeLike, normalization: Normalization | null = null): PreprocessedImage {
   const { height, width } = toImageSize(size);
   const n = raw.width * raw.height;
   if (raw.depth === 8) {

@@ -82,6 +82,8 @@ export interface RunResult {
   /** Final metrics per defect type, each against the normal test images. */
   byType?: TypeMetrics[];
   config?: Record<string, unknown>;
+  /** Where the work ran: `@msflow/detector`'s execution plan (backbone, training, scoring). */
+  plan?: Record<string, unknown>;
   notes?: string[];
 }
 

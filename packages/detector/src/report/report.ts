@@ -16,7 +16,9 @@ import {
   type RunResult,
   type SheetItem,
 } from '@msflow/eval';
-import { pickThreshold, thresholdOnSet, type ExtractedSet, type Thresholds } from '@msflow/detector';
+import type { ExtractedSet } from '../backbone/extractor.js';
+import { pickThreshold, thresholdOnSet, type Thresholds } from '../model/thresholds.js';
+import type { PlanSummary } from '../plan/plan.js';
 
 /** The metrics the CLI prints and tracks per meta-epoch. */
 export const HEADLINE_METRICS = ['imageAuroc', 'pixelAuroc', 'aupro', 'imageF1Max', 'pixelF1Max'] as const;
@@ -69,6 +71,8 @@ export interface ReportInput {
   /** Training history (last and best per metric), when the report follows training. */
   training?: TrainingMetrics | null;
   config?: Record<string, unknown>;
+  /** Where the work ran (stored as `plan` in metrics.json). */
+  plan?: PlanSummary;
   notes?: string[];
   /** Write one heatmap PNG per test image (default true). */
   heatmaps?: boolean;
@@ -119,6 +123,7 @@ export function writeEvaluationReport(dir: string, r: ReportInput): ReportFiles 
     ...(decision ? { decision } : {}),
     paths: r.set.paths,
     config: r.config,
+    ...(r.plan ? { plan: r.plan as unknown as Record<string, unknown> } : {}),
     ...(r.evaluation.byType ? { byType: r.evaluation.byType } : {}),
     notes: [...(r.notes ?? []), ...r.evaluation.notes],
   };
