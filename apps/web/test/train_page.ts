@@ -16,6 +16,8 @@ export interface TrainOutcome {
   /** Test images scored: name, score, label. */
   results: { file: string; score: number; label: string }[];
   downloads: string;
+  /** Tensors the training left alive on its runtime after freeing its model and trainer (undefined when the worker failed). */
+  leakedTensors?: number;
 }
 
 /** Train mode's form: the runtime and the `msflow train` settings. */
@@ -82,6 +84,7 @@ export async function trainOutcome(page: Page): Promise<TrainOutcome> {
       seconds: status.dataset.seconds ? JSON.parse(status.dataset.seconds) : undefined,
       results: [...document.querySelectorAll('#train-results .result')].map((f) => ({ file: f.dataset.file!, score: Number(f.dataset.score), label: f.dataset.label! })),
       downloads: el('train-downloads').textContent ?? '',
+      leakedTensors: status.dataset.leakedTensors === undefined ? undefined : Number(status.dataset.leakedTensors),
     };
   });
 }
@@ -107,11 +110,35 @@ export async function trainingEnded(page: Page, timeoutMs: number): Promise<Trai
   return trainOutcome(page);
 }
 
-/** Clicks Train and waits until the training has ended. */
-export async function runTraining(page: Page, timeoutMs: number): Promise<TrainOutcome> {
+/** Expression: the number of losses on the loss curve. */
+export const LOSSES = 'JSON.parse(document.getElementById("loss-curve").dataset.losses).length';
+
+/**
+ * Clicks Train and waits until the training has ended; with `midway`, calls it once `steps`
+ * losses are on the curve and tells whether the training steps were still running when it
+ * returned (fewer losses than steps: what it saw was mid-training).
+ */
+export async function runTraining(page: Page, timeoutMs: number, midway?: { steps: number; act: () => Promise<void> }): Promise<TrainOutcome & { midwayWhileBusy?: boolean }> {
   await page.click('#train-start');
   await waitUntil(page, `!${stateIs('ready', 'idle')}`, 30_000);
-  return trainingEnded(page, timeoutMs);
+  if (!midway) return trainingEnded(page, timeoutMs);
+  await waitUntil(page, `${LOSSES} >= ${midway.steps} || ${stateIs('done', 'stopped', 'error')}`, timeoutMs);
+  await midway.act();
+  const midwayWhileBusy = (await page.evaluate(`${LOSSES} < document.getElementById("train-progress").max`)) as boolean;
+  return { ...(await trainingEnded(page, timeoutMs)), midwayWhileBusy };
+}
+
+/** The page's training workers (puppeteer lists a worker until it is terminated). */
+export const trainingWorkers = (page: Page) => page.workers().filter((w) => /\/worker-[^/]*\.js$/.test(w.url()));
+
+/** Waits until no training worker is left (the page terminates it after `done`), for up to `timeoutMs`. */
+export async function workersGone(page: Page, timeoutMs = 10_000): Promise<boolean> {
+  const t0 = Date.now();
+  while (trainingWorkers(page).length) {
+    if (Date.now() - t0 > timeoutMs) return false;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return true;
 }
 
 /** Downloads the offered checkpoint (both links) into `dir`, as a person clicking them would. */

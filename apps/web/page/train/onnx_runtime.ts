@@ -1,15 +1,13 @@
 import {
   evaluate,
-  MSFlowModel,
-  restoreModel,
-  restoreTrainer,
   setBackend,
-  Trainer,
   type Backbone,
   type BackboneWeights,
   type CheckpointContent,
   type FeatureSet,
   type MSFlowConfig,
+  type MSFlowModel,
+  type Trainer,
 } from '@msflow/core';
 import {
   compileOnnx,
@@ -24,7 +22,7 @@ import {
 } from '@msflow/backend-onnx/browser';
 import type { PageImage } from '../decode.js';
 import { ort, wasmThreads } from '../ort_web.js';
-import { extractFeatures, frozenBackbone, type TrainRuntime } from './runtime.js';
+import { extractFeatures, frozenBackbone, openTraining, type TrainRuntime } from './runtime.js';
 
 const PROVIDERS = ['wasm'];
 
@@ -73,9 +71,7 @@ export class OnnxTrainRuntime implements TrainRuntime {
 
   open(config: MSFlowConfig, snapshot?: CheckpointContent): { model: MSFlowModel; trainer: Trainer } {
     setBackend(this.backend);
-    const model = snapshot ? restoreModel(snapshot) : MSFlowModel.create(config);
-    const stepper = tracedTrainStepper({ executionProviders: PROVIDERS, backend: this.backend });
-    return { model, trainer: snapshot ? restoreTrainer(model, snapshot, { stepper }) : new Trainer(model, undefined, { stepper }) };
+    return openTraining(config, snapshot, { stepper: tracedTrainStepper({ executionProviders: PROVIDERS, backend: this.backend }) });
   }
 
   evaluate(model: MSFlowModel, features: FeatureSet, maps: boolean) {
@@ -83,6 +79,10 @@ export class OnnxTrainRuntime implements TrainRuntime {
     let scoring = this.scorers.get(model);
     if (!scoring) this.scorers.set(model, (scoring = new TracedScorer(model, { executionProviders: PROVIDERS, backend: this.backend })));
     return evaluate(model, features, { maps, scorer: scoring.scorer });
+  }
+
+  liveTensors(): number {
+    return this.backend.liveTensors();
   }
 
   async dispose(): Promise<void> {

@@ -79,6 +79,7 @@ function clearRun(): void {
   byId('train-runtime-used').textContent = '';
   delete byId('train-runtime-used').dataset.runtime;
   delete byId(STATUS).dataset.seconds;
+  delete byId(STATUS).dataset.leakedTensors;
   showMessage(undefined, undefined, MESSAGE);
   setProgress(0, 1);
   curve.reset(1);
@@ -152,6 +153,7 @@ function onMessage(m: FromWorker): void {
       worker = undefined;
       byId<HTMLButtonElement>('train-stop').disabled = true;
       byId(STATUS).dataset.seconds = JSON.stringify(m.seconds);
+      if (m.leakedTensors !== undefined) byId(STATUS).dataset.leakedTensors = String(m.leakedTensors);
       const where = m.runtime ? ` on ${m.runtime}` : '';
       if (m.status === 'failed') setStatus('error', `training failed${where} after ${m.seconds.total.toFixed(1)} s`, STATUS);
       else if (m.status === 'stopped') setStatus('stopped', `stopped${where}: ${describeSeconds(m.seconds)}`, STATUS);

@@ -46,5 +46,10 @@ export type FromWorker =
     }
   /** A test image's user-facing score and NLL map (as `msflow predict` gives them). */
   | { type: 'scored'; name: string; score: number; map: Float32Array; rgb: Uint8Array; width: number; height: number }
-  | { type: 'done'; status: 'completed' | 'stopped' | 'failed'; seconds: PhaseSeconds; runtime?: TrainRuntimeName }
+  /**
+   * The training ended; the worker is then terminated. `leakedTensors`: tensors the training
+   * left alive on its runtime once its model and trainer were freed (0 unless something leaks;
+   * absent when the worker itself failed).
+   */
+  | { type: 'done'; status: 'completed' | 'stopped' | 'failed'; seconds: PhaseSeconds; runtime?: TrainRuntimeName; leakedTensors?: number }
   | { type: 'error'; kind: PageErrorKind; message: string };

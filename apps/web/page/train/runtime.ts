@@ -1,15 +1,18 @@
 import {
   architecture,
   createBackbone,
+  MSFlowModel,
   preprocessPixels,
+  restoreModel,
+  restoreTrainer,
+  Trainer,
   type Backbone,
   type BackboneWeights,
   type CheckpointContent,
   type EvaluationOutput,
   type FeatureSet,
   type MSFlowConfig,
-  type MSFlowModel,
-  type Trainer,
+  type TrainerOptions,
 } from '@msflow/core';
 import type { PageImage } from '../decode.js';
 import { PageError } from '../errors.js';
@@ -31,6 +34,10 @@ export interface TrainRuntime {
   /** A fresh model, or the snapshot's model with a trainer that resumes its run. */
   open(config: MSFlowConfig, snapshot?: CheckpointContent): { model: MSFlowModel; trainer: Trainer };
   evaluate(model: MSFlowModel, features: FeatureSet, maps: boolean): Promise<EvaluationOutput>;
+  /** The device loss `err` means, if its device is gone (a GPU runtime; another runtime may take over). */
+  lost?(err: unknown): Promise<Error | undefined>;
+  /** Tensors alive on its backend (the backbone's weights, and whatever a training has not freed). */
+  liveTensors(): number;
   dispose(): Promise<void>;
 }
 
@@ -78,4 +85,10 @@ export async function extractFeatures(
     onProgress(i + chunk.length);
   }
   return { count: images.length, scales };
+}
+
+/** A fresh model and trainer, or the snapshot's model with a trainer that resumes its run, on the active backend (`options.stepper`: how steps run; absent, eagerly on it). */
+export function openTraining(config: MSFlowConfig, snapshot: CheckpointContent | undefined, options: TrainerOptions = {}): { model: MSFlowModel; trainer: Trainer } {
+  const model = snapshot ? restoreModel(snapshot) : MSFlowModel.create(config);
+  return { model, trainer: snapshot ? restoreTrainer(model, snapshot, options) : new Trainer(model, undefined, options) };
 }

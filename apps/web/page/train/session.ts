@@ -12,7 +12,7 @@ import { OnnxTrainRuntime } from './onnx_runtime.js';
 import type { FromWorker, PhaseSeconds, ToWorker } from './protocol.js';
 import type { TrainRuntime } from './runtime.js';
 import { totalSteps, trainConfig, type BackboneSource } from './settings.js';
-import { isGpuLoss, WebgpuTrainRuntime } from './webgpu_runtime.js';
+import { WebgpuTrainRuntime } from './webgpu_runtime.js';
 
 type Start = Extract<ToWorker, { type: 'start' }>;
 type Post = (msg: FromWorker, transfer?: Transferable[]) => void;
@@ -57,6 +57,8 @@ export async function runTraining(req: Start, post: Post, signal: AbortSignal): 
   const t0 = now();
   const seconds: PhaseSeconds = { decode: 0, features: 0, train: 0, score: 0, total: 0 };
   let rt: TrainRuntime | undefined;
+  /** The runtime's tensors before any training (its backbone): what must remain after a release. */
+  let baseline = 0;
   let current: { model: MSFlowModel; trainer: Trainer } | undefined;
   let status: 'completed' | 'stopped' | 'failed' = 'completed';
   const release = async () => {
@@ -83,6 +85,7 @@ export async function runTraining(req: Start, post: Post, signal: AbortSignal): 
     const open = { webgpu: () => WebgpuTrainRuntime.open(weights, config, source), onnx: () => OnnxTrainRuntime.open(weights, config, source) };
     const chosen = await chooseRuntime(req, open);
     rt = chosen.rt;
+    baseline = rt.liveTensors();
     post({ type: 'runtime', runtime: rt.name, device: rt.device, why: chosen.why });
 
     /** Runs a phase; when WebGPU is lost in it, moves to onnxruntime-web and runs it again there. */
@@ -92,13 +95,15 @@ export async function runTraining(req: Start, post: Post, signal: AbortSignal): 
         try {
           return await phase(r);
         } catch (err) {
-          if (r.name !== 'webgpu' || !isGpuLoss(err)) throw err;
-          const reason = (err as Error).message.replace(/^webgpu: /, '');
+          const loss = await r.lost?.(err);
+          if (!loss) throw err;
+          const reason = loss.message.replace(/^webgpu: /, '');
           await release().catch(() => undefined);
           await r.dispose().catch(() => undefined);
           rt = undefined;
           post({ type: 'notice', text: `WebGPU failed during ${what} (${reason}); continuing on onnxruntime-web (WebAssembly)${what === 'training' ? (snapshot ? ` from the last completed epoch (${snapshot.sidecar.training!.step} steps)` : ' from the start') : ''}` });
           rt = await open.onnx();
+          baseline = rt.liveTensors();
           post({ type: 'runtime', runtime: rt.name, device: rt.device, why: `WebGPU was lost (${reason})` });
         }
       }
@@ -168,9 +173,10 @@ export async function runTraining(req: Start, post: Post, signal: AbortSignal): 
   } finally {
     const name = rt?.name;
     await release().catch(() => undefined);
+    const leakedTensors = rt ? rt.liveTensors() - baseline : 0;
     await rt?.dispose().catch(() => undefined);
     seconds.total = secondsSince(t0);
-    post({ type: 'done', status, seconds, runtime: name });
+    post({ type: 'done', status, seconds, runtime: name, leakedTensors });
   }
 }
 

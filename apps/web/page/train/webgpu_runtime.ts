@@ -2,27 +2,22 @@
 import {
   dispose,
   evaluate,
-  MSFlowModel,
-  restoreModel,
-  restoreTrainer,
   setBackend,
   tensor,
   tidy,
-  Trainer,
   type Backbone,
   type BackboneWeights,
   type CheckpointContent,
   type FeatureSet,
   type MSFlowConfig,
+  type MSFlowModel,
+  type Trainer,
 } from '@msflow/core';
 import { createWebgpuBackend, WebgpuError, type WebgpuBackend } from '@msflow/backend-webgpu/browser';
 import type { PageImage } from '../decode.js';
-import { extractFeatures, frozenBackbone, type TrainRuntime } from './runtime.js';
+import { extractFeatures, frozenBackbone, openTraining, type TrainRuntime } from './runtime.js';
 
-/** Whether an error means the GPU can no longer run this training (lost device, out of memory): another runtime may take over. */
-export function isGpuLoss(err: unknown): boolean {
-  return err instanceof WebgpuError && (err.kind === 'device-lost' || err.kind === 'out-of-memory');
-}
+const gpuGone = (err: unknown) => err instanceof WebgpuError && (err.kind === 'device-lost' || err.kind === 'out-of-memory');
 
 /** Training on our WGSL kernels (`navigator.gpu`): backbone, eager training steps and scoring as in `msflow train --backend webgpu --trainer eager`. */
 export class WebgpuTrainRuntime implements TrainRuntime {
@@ -64,13 +59,28 @@ export class WebgpuTrainRuntime implements TrainRuntime {
 
   open(config: MSFlowConfig, snapshot?: CheckpointContent): { model: MSFlowModel; trainer: Trainer } {
     setBackend(this.backend);
-    const model = snapshot ? restoreModel(snapshot) : MSFlowModel.create(config);
-    return { model, trainer: snapshot ? restoreTrainer(model, snapshot) : new Trainer(model) };
+    return openTraining(config, snapshot);
   }
 
   evaluate(model: MSFlowModel, features: FeatureSet, maps: boolean) {
     setBackend(this.backend);
     return evaluate(model, features, { maps });
+  }
+
+  /**
+   * The loss `err` means, if the GPU can no longer run this training (lost device, out of
+   * memory): another runtime may take over. A loss may surface first as another failure (a
+   * rejected mapping), so the device's own record decides too.
+   */
+  async lost(err: unknown): Promise<Error | undefined> {
+    if (gpuGone(err)) return err as Error;
+    await this.backend.ctx.settle(1000);
+    const recorded = this.backend.ctx.error;
+    return gpuGone(recorded) ? recorded! : undefined;
+  }
+
+  liveTensors(): number {
+    return this.backend.liveTensors();
   }
 
   async dispose(): Promise<void> {
