@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeSyntheticClass } from '@msflow/eval';
+import { writeSyntheticClass } from '@msflow/data';
 import { afterAll, describe, expect, it } from 'vitest';
 import { accuracyMarkdown, bankRows, parseAccuracyArgs, runAccuracy, writeAccuracyReport, type AccuracyReport } from '../src/accuracy/index.js';
 import { parseBenchArgs } from '../src/cli.js';

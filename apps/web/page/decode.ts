@@ -1,4 +1,4 @@
-import { checkPixelBudget, DEFAULT_MAX_PIXELS, ImageCodecError, preprocessImage, readImageHeader, type PreprocessedImage, type RawImage } from '@msflow/eval/browser';
+import { checkPixelBudget, DEFAULT_MAX_PIXELS, ImageCodecError, preprocessImage, readImageHeader, type PreprocessedImage, type RawImage } from '@msflow/data/browser';
 import { PageError } from './errors.js';
 
 /** One image read by the page, resized as `msflow predict` resizes it. */

@@ -1,5 +1,6 @@
 import { mapColorRange, normalizeScore } from '@msflow/core';
-import { defectOverlay, heatmapOverlay, type RgbImage } from '@msflow/eval/browser';
+import type { RgbImage } from '@msflow/data/browser';
+import { defectOverlay, heatmapOverlay } from '@msflow/eval/browser';
 import type { PageError } from './errors.js';
 import type { PageThreshold } from './model.js';
 import type { PageImage } from './decode.js';

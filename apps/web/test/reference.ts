@@ -1,5 +1,5 @@
 import { presetConfig, type MSFlowConfig } from '@msflow/core';
-import { DEFAULT_BACKBONE } from '@msflow/eval';
+import { DEFAULT_BACKBONE } from '@msflow/data';
 import { Detector } from '@msflow/detector';
 import type { TrainForm } from './train_page.js';
 

@@ -17,7 +17,7 @@
  * @packageDocumentation
  */
 export { onnxRuntime, useOnnxRuntime, type OnnxRuntime, type OrtModule, type ExecutionProviderInfo } from './runtime/ort.js';
-export { createOnnxEagerBackend, OnnxBackend, type OnnxBackendOptions } from './backend/onnx_backend.js';
+export { createOnnxEagerBackend, OnnxBackend, type OnnxBackendOptions } from './backend.js';
 export { compileOnnx, CompiledOnnxFunction, defaultOnnxBackend, type CompileOptions, type CompiledProgram, type CompileStats } from './compile/compiled.js';
 export { runOnnx, type RunOnnxOptions } from './compile/run_onnx.js';
 export type { InputSpec } from './compile/specs.js';
@@ -26,5 +26,5 @@ export { traceGraph, type TraceResult, type TraceOutputs, type TraceableFunction
 export { createSession, runSession, type OnnxArray, type OnnxSession, type OnnxSessionOptions } from './runtime/session.js';
 export { checkExecutionProviders, executionProviders } from './runtime/providers.js';
 export { msflowInferenceFn, featureExtractorFn, type MSFlowInferenceOptions } from './msflow/pipeline.js';
-export { TracedTrainStep, tracedTrainStepper, type TracedTrainStepOptions, type TracedStepTimings } from './train/traced_step.js';
-export { TracedScorer, type TracedScorerOptions } from './train/traced_scorer.js';
+export { TracedTrainStep, tracedTrainStepper, type TracedTrainStepOptions, type TracedStepTimings } from './msflow/traced_step.js';
+export { TracedScorer, type GraphParamStore, type TracedScorerOptions } from './msflow/traced_scorer.js';

@@ -1,5 +1,5 @@
 import { sizeOf as size, type KernelArgs, type KernelName } from '@msflow/core';
-import type { OnnxBackend } from './backend/onnx_backend.js';
+import type { OnnxBackend } from './backend.js';
 import { traceGraph, type TraceableFunction } from './trace/trace.js';
 
 /**

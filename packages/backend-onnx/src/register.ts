@@ -1,5 +1,5 @@
 import { registerBackend } from '@msflow/core';
-import { createOnnxEagerBackend, type OnnxBackendOptions } from './backend/onnx_backend.js';
+import { createOnnxEagerBackend, type OnnxBackendOptions } from './backend.js';
 
 /** Registry name of the onnx backend. */
 export const ONNX_BACKEND_NAME = 'onnx';

@@ -9,8 +9,8 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { crc32, decodeSafetensors, deserializeCheckpoint, encodeSafetensors, sealSidecar, type CheckpointSidecar } from '@msflow/core';
-import { encodePng, readImageSync, writeImageSync } from '@msflow/eval';
-import { pngWithHeader } from '@msflow/eval/testing';
+import { encodePng, readImageSync, writeImageSync } from '@msflow/data';
+import { pngWithHeader } from '@msflow/data/testing';
 import { BIN, msflow, tmp, type Run } from './helpers.js';
 
 /** Exactly one stderr line (after any progress logs), matching `pattern`, and exit `code`. */

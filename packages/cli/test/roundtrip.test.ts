@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { preprocessImage, readImageSync } from '@msflow/eval';
+import { preprocessImage, readImageSync } from '@msflow/data';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lastLine, msflow, msflowInterrupted, tmp } from './helpers.js';
 

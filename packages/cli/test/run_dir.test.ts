@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { MSFlowModel, setBackend } from '@msflow/core';
 import { createReferenceBackend, tinyMSFlowConfig } from '@msflow/core/testing';
 import { readCheckpoint, writeCheckpoint } from '@msflow/detector';
-import { FaultyOps } from '@msflow/eval/testing';
+import { FaultyOps } from '@msflow/data/testing';
 import { LazyRunDir, removeStaleFeatureCaches } from '../src/pipeline/run_dir.js';
 
 beforeAll(() => setBackend(createReferenceBackend()));

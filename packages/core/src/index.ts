@@ -24,7 +24,7 @@ export { Rng, type RngState } from './random/rng.js';
 export * from './io/safetensors.js';
 export * from './backbone/index.js';
 export * from './flow/index.js';
-export * from './msflow/index.js';
+export * from './models/msflow/index.js';
 export * from './train/index.js';
 export * from './score/index.js';
 export * from './checkpoint/index.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MSFlowModel, sealSidecar, setBackend, Trainer, type MSFlowConfig } from '@msflow/core';
 import { createReferenceBackend, tinyMSFlowConfig } from '@msflow/core/testing';
-import { FaultyOps, SimulatedKill, type FaultMode } from '@msflow/eval/testing';
+import { FaultyOps, SimulatedKill, type FaultMode } from '@msflow/data/testing';
 import { DetectorError, lockRun, readCheckpoint, updateCliInfo, writeCheckpoint, type CliSidecarInfo } from '../src/index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'msflow-ckpt-faults-'));

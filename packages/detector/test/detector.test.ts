@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readImageSync, writeSyntheticClass } from '@msflow/eval';
+import { readImageSync, writeSyntheticClass } from '@msflow/data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Detector, DetectorError, type FitEvent } from '../src/index.js';
 

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FeatureSet } from '@msflow/core';
-import type { ImageDataset } from '@msflow/eval';
+import type { ImageDataset } from '@msflow/data';
 import { describe, expect, it } from 'vitest';
 import type { FeatureExtractor } from '../src/backbone/extractor.js';
 import { ShiftedFeatures } from '../src/data/shifted_features.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evaluate, MSFlowModel, normalizeScore, type EvaluationOutput } from '@msflow/core';
 import { randomFeatureSet, tinyMSFlowConfig, useReferenceBackend } from '@msflow/core/testing';
-import { writeImageSync, type ImageDataset } from '@msflow/eval';
+import { writeImageSync, type ImageDataset } from '@msflow/data';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FeatureExtractor } from '../src/backbone/extractor.js';
 import type { LoadedCheckpoint } from '../src/model/checkpoint.js';

@@ -19,7 +19,7 @@ import {
   writeRunResultWithMaps,
   type RunResult,
 } from '../src/index.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from '@msflow/data/testing';
 
 const tmp = tempDir();
 afterAll(tmp.cleanup);

@@ -2,9 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  decodePng,
+  type RgbImage,
+} from '@msflow/data';
+import {
   contactSheet,
   curveSvg,
-  decodePng,
   defectOverlay,
   drawContour,
   heatmapOverlay,
@@ -19,9 +22,8 @@ import {
   thresholdMap,
   writeHtmlReport,
   writeRgbPng,
-  type RgbImage,
 } from '../src/index.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from '@msflow/data/testing';
 
 const tmp = tempDir();
 afterAll(tmp.cleanup);

@@ -1,4 +1,4 @@
-import type { OnnxBackend } from '../backend/onnx_backend.js';
+import type { OnnxBackend } from '../backend.js';
 import { foldConstantTransposes } from '../graph/fold_constants.js';
 import { foldTransposes, removeDeadNodes } from '../graph/optimize.js';
 import { resolveInitializers, serializeModel, type SerializeOptions } from '../graph/serialize.js';

@@ -1,5 +1,5 @@
 import { engine, getBackend } from '@msflow/core';
-import { OnnxBackend } from '../backend/onnx_backend.js';
+import { OnnxBackend } from '../backend.js';
 import { createSession, runSession, type OnnxArray, type OnnxSession, type OnnxSessionOptions } from '../runtime/session.js';
 import type { TraceableFunction } from '../trace/trace.js';
 import { buildDynamicModel, buildStaticModel, type BuildOptions, type BuiltModel } from './build.js';

@@ -1,4 +1,4 @@
-import type { OnnxBackend } from '../backend/onnx_backend.js';
+import type { OnnxBackend } from '../backend.js';
 import type { OnnxArray, OnnxSessionOptions } from '../runtime/session.js';
 import type { TraceableFunction } from '../trace/trace.js';
 import { CompiledOnnxFunction, defaultOnnxBackend } from './compiled.js';

@@ -1,3 +1,4 @@
+import { sizeOf } from '@msflow/core';
 import type { OnnxArray } from '../runtime/session.js';
 
 /**
@@ -47,7 +48,7 @@ export function resolveInputs(specs: readonly InputSpec[], inputs: readonly (Onn
       const fixed = spec.reduce((p, d) => (d === -1 ? p : p * d), 1);
       shape = spec.map((d) => (d === -1 ? data.length / fixed : d));
     } else shape = [...input.shape];
-    const size = shape.reduce((p, q) => p * q, 1);
+    const size = sizeOf(shape);
     const fits = shape.length === spec.length && shape.every((d, k) => Number.isInteger(d) && (spec[k] === -1 || d === spec[k]));
     if (!fits || size !== data.length) {
       throw new Error(`onnx compiled function: input ${i} has ${data.length} values as [${shape}], expected shape [${spec.map((d) => (d === -1 ? 'N' : d))}]`);

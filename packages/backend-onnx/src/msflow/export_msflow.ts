@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
-import type { OnnxBackend } from '../backend/onnx_backend.js';
-import { exportOnnx, type ExportedModel } from '../export/export.js';
+import type { OnnxBackend } from '../backend.js';
+import { exportOnnx, type ExportedModel } from '../compile/export.js';
 import { msflowInferenceFn, type MSFlowInferenceOptions } from './pipeline.js';
 import { rgb8Interface } from './rgb8_interface.js';
 

@@ -1,8 +1,8 @@
 import type { DataId, KernelArgs, KernelName } from '@msflow/core';
-import { ConcreteData, SymbolicValue, type TraceScope } from '../backend/data.js';
+import { ConcreteData, SymbolicValue, type TraceScope } from '../runtime/data.js';
 import { GraphBuilder } from '../graph/builder.js';
-import { LOWERINGS } from '../lower/index.js';
-import type { Lowering } from '../lower/types.js';
+import { LOWERINGS } from '../kernels/index.js';
+import type { Lowering } from '../kernels/types.js';
 
 let scopes = 0;
 

@@ -1,5 +1,5 @@
 import { Tensor, engine, getBackend, setBackend, tidy, type Backend } from '@msflow/core';
-import type { OnnxBackend } from '../backend/onnx_backend.js';
+import type { OnnxBackend } from '../backend.js';
 import type { GraphSpec } from '../graph/types.js';
 import { TraceRecorder, type KernelObserver } from './recorder.js';
 

@@ -1,4 +1,4 @@
-import { formatBackboneReport, inspectBackboneFile } from '@msflow/eval';
+import { formatBackboneReport, inspectBackboneFile } from '@msflow/data';
 import { CliError } from '../util/errors.js';
 import type { Output } from '../util/output.js';
 

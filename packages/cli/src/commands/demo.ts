@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { SCENE_FAMILIES } from '@msflow/eval';
+import { SCENE_FAMILIES } from '@msflow/data';
 import { ExecutionPlan } from '@msflow/detector';
 import { choiceFlag, CliError, intFlag } from '../util/errors.js';
 import { INTERRUPTED_EXIT, withInterrupt } from '../util/interrupt.js';

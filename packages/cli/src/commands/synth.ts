@@ -1,5 +1,5 @@
 import { relative, resolve } from 'node:path';
-import { ANOMALY_KINDS, SCENE_FAMILIES, type AnomalyKind } from '@msflow/eval';
+import { ANOMALY_KINDS, SCENE_FAMILIES, type AnomalyKind } from '@msflow/data';
 import { choiceFlag, intFlag, UsageError } from '../util/errors.js';
 import { table, type Output } from '../util/output.js';
 import { writeSyntheticDataset } from '@msflow/detector';

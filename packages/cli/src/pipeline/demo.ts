@@ -3,7 +3,7 @@ import type { Output } from '../util/output.js';
 import { resolveTrainSettings } from './settings.js';
 import { writeSyntheticDataset, type ExecutionPlan } from '@msflow/detector';
 import { trainClass, type TrainOutcome } from './train.js';
-import type { SceneFamily } from '@msflow/eval';
+import type { SceneFamily } from '@msflow/data';
 
 /** Settings of `msflow demo`; the defaults finish in about 2-3 minutes on 2 CPU cores. */
 export interface DemoOptions {

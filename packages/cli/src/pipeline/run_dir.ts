@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { lockRun } from '@msflow/detector';
-import { processAlive } from '@msflow/eval';
+import { processAlive } from '@msflow/data';
 import { createRunDir, pointLatest } from '../util/files.js';
 
 /**

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { architecture, encodeSafetensors, sealSidecar, type NamedArray, type Preprocess } from '@msflow/core';
-import { DEFAULT_BACKBONE, defaultBackboneFile, loadBackboneWeights } from '@msflow/eval';
+import { DEFAULT_BACKBONE, defaultBackboneFile, loadBackboneWeights } from '@msflow/data';
 import { Detector, pickThreshold, readCheckpoint, type ChosenThreshold } from '@msflow/detector';
 
 /**

@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { FileIoError, writeFileAtomicSync } from '@msflow/eval';
+import { FileIoError, writeFileAtomicSync } from '@msflow/data';
 
 /** Writes a file via a temp file in the same folder and a rename, so readers never see half a file. */
 export const writeFileAtomic: (path: string, data: string | Uint8Array) => void = writeFileAtomicSync;

@@ -1,11 +1,11 @@
 import { decodeSafetensors, encodeSafetensors, SafetensorsError, type NamedArray } from '../io/safetensors.js';
 import { isArchId } from '../backbone/architectures.js';
 import { ARCH_IDS } from '../backbone/types.js';
-import { ConfigError, validateConfig, type MSFlowConfig } from '../msflow/config.js';
-import { msflowParamSpecs } from '../msflow/graph.js';
-import { MSFlowModel } from '../msflow/model.js';
-import { validatePermutations } from '../msflow/permutations.js';
-import { CORE_VERSION } from '../msflow/version.js';
+import { ConfigError, validateConfig, type MSFlowConfig } from '../models/msflow/config.js';
+import { msflowParamSpecs } from '../models/msflow/graph.js';
+import { MSFlowModel } from '../models/msflow/model.js';
+import { validatePermutations } from '../models/msflow/permutations.js';
+import { CORE_VERSION } from '../models/msflow/version.js';
 import type { RngState } from '../random/rng.js';
 import { namedAdamState, type AdamState } from '../train/adam.js';
 import { Trainer, type TrainerOptions } from '../train/trainer.js';
@@ -46,7 +46,7 @@ export interface SerializeOptions {
  * byte-identical weights and a deep-equal sidecar: names are sorted and nothing time-dependent
  * is written. A model whose parameters are not all finite is refused: it would score every
  * image NaN. Core has no file system: write the two parts
- * with a temp-file-and-rename (see `@msflow/eval`'s `writeFileAtomic`).
+ * with a temp-file-and-rename (see `@msflow/data`'s `writeFileAtomic`).
  *
  * @example
  * ```ts

@@ -1,5 +1,5 @@
-import type { MSFlowConfig } from '../msflow/config.js';
-import type { MSFlowPermutations } from '../msflow/permutations.js';
+import type { MSFlowConfig } from '../models/msflow/config.js';
+import type { MSFlowPermutations } from '../models/msflow/permutations.js';
 import type { RngState } from '../random/rng.js';
 import type { TrainingMetrics } from '../train/metrics.js';
 import type { TrainerState } from '../train/trainer.js';

@@ -1,6 +1,6 @@
 import { dispose } from '../engine/engine.js';
-import { featureBatch, featureSource, type FeatureSet, type FeatureSource } from '../msflow/features.js';
-import type { MSFlowModel } from '../msflow/model.js';
+import { featureBatch, featureSource, type FeatureSet, type FeatureSource } from '../models/msflow/features.js';
+import type { MSFlowModel } from '../models/msflow/model.js';
 import { predict } from './predict.js';
 
 /** Scores and maps of a whole test set, as flat float32 arrays (image-major). */

@@ -1,11 +1,10 @@
 /**
- * Test-time scoring (spec §6): per-scale logp maps, additive and multiplicative anomaly maps,
- * the paper's top-k image scores, the user-facing NLL map and score, batched evaluation of a
- * feature set, and thresholds, normalisation and colour scales fixed by normal images.
+ * Test-time scoring (spec §6) on top of the model's anomaly maps (`models/msflow/anomaly_map.ts`):
+ * latents to maps and image scores, batched evaluation of a feature set, and thresholds,
+ * normalisation and colour scales fixed by normal images.
  *
  * @packageDocumentation
  */
-export { logpMap, additiveMap, multiplicativeMap, nllMap, imageScore, topKCount } from './maps.js';
 export { scoreLatents, predict, type ScoreMaps } from './predict.js';
 export { evaluate, type BatchScorer, type BatchScores, type EvaluateOptions, type EvaluationOutput } from './evaluate.js';
 export {

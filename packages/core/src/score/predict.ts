@@ -1,9 +1,9 @@
 import { tidy } from '../engine/engine.js';
 import { reshape } from '../ops/layout.js';
-import type { MSFlowModel } from '../msflow/model.js';
+import type { MSFlowModel } from '../models/msflow/model.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { neg } from '../ops/elementwise.js';
-import { additiveMap, fusedLogp, imageScore, logpMap, multiplicativeOfFused } from './maps.js';
+import { additiveMap, fusedLogp, imageScore, logpMap, multiplicativeOfFused } from '../models/msflow/anomaly_map.js';
 
 /** Everything MSFlow derives from one batch at test time (tensors owned by the caller). */
 export interface ScoreMaps {

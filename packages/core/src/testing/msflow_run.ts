@@ -1,9 +1,9 @@
 import { setBackend } from '../engine/engine.js';
 import type { Backend } from '../backend/backend.js';
-import type { MSFlowConfig } from '../msflow/config.js';
-import type { FeatureSet } from '../msflow/features.js';
-import { MSFlowModel } from '../msflow/model.js';
-import { presetConfig, type ConfigOverrides } from '../msflow/presets.js';
+import type { MSFlowConfig } from '../models/msflow/config.js';
+import type { FeatureSet } from '../models/msflow/features.js';
+import { MSFlowModel } from '../models/msflow/model.js';
+import { presetConfig, type ConfigOverrides } from '../models/msflow/presets.js';
 import { Rng } from '../random/rng.js';
 import { Trainer, type TrainerOptions } from '../train/trainer.js';
 

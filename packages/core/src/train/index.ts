@@ -1,10 +1,9 @@
 /**
- * Training MSFlow: the NLL loss, Adam, global-norm clipping, the learning-rate schedule, metric
- * tracking and the resumable {@link Trainer}.
+ * Training MSFlow: Adam, global-norm clipping, the learning-rate schedule, metric tracking and the
+ * resumable {@link Trainer}, on the model's NLL loss (`models/msflow/loss.ts`).
  *
  * @packageDocumentation
  */
-export { nllLoss, nllPerImage, lossPerDimension } from './loss.js';
 export { Adam, adamScalars, adamUpdate, namedAdamState, type AdamOptions, type AdamState } from './adam.js';
 export { clipByGlobalNorm } from './clip.js';
 export { learningRate } from './schedule.js';

@@ -1,4 +1,4 @@
-import type { TrainConfig } from '../msflow/config.js';
+import type { TrainConfig } from '../models/msflow/config.js';
 
 /**
  * Learning rate during sub-epoch `subEpoch` (0-based): PyTorch's LinearLR warm-up chained with

@@ -1,11 +1,11 @@
 import { valueAndGrads } from '../autodiff/grad.js';
 import { dispose, tidy } from '../engine/engine.js';
-import { featureBatch, type FeatureSource } from '../msflow/features.js';
-import type { MSFlowModel } from '../msflow/model.js';
+import { featureBatch, type FeatureSource } from '../models/msflow/features.js';
+import type { MSFlowModel } from '../models/msflow/model.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Adam, adamScalars, adamUpdate, type AdamState } from './adam.js';
 import { clipByGlobalNorm } from './clip.js';
-import { nllLoss } from './loss.js';
+import { nllLoss } from '../models/msflow/loss.js';
 
 /** Loss and pre-clip gradient norm of one optimizer step. */
 export interface StepResult {

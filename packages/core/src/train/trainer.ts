@@ -1,8 +1,8 @@
-import { elementsPerImage, featureSource, type FeatureSet, type FeatureSource } from '../msflow/features.js';
-import type { MSFlowModel } from '../msflow/model.js';
+import { elementsPerImage, featureSource, type FeatureSet, type FeatureSource } from '../models/msflow/features.js';
+import type { MSFlowModel } from '../models/msflow/model.js';
 import { Rng, type RngState } from '../random/rng.js';
 import type { AdamState } from './adam.js';
-import { lossPerDimension } from './loss.js';
+import { lossPerDimension } from '../models/msflow/loss.js';
 import { emptyMetrics, recordEpoch, type BestMetric, type TrainingMetrics } from './metrics.js';
 import { learningRate } from './schedule.js';
 import { EagerTrainStep, TrainingError, type TrainStepper, type TrainStepperFactory } from './step.js';

@@ -1,8 +1,8 @@
 import { dispose, tidy } from '../engine/engine.js';
-import { elementsPerImage, featureBatch, featureSource, type FeatureSet, type FeatureSource } from '../msflow/features.js';
-import type { MSFlowModel } from '../msflow/model.js';
+import { elementsPerImage, featureBatch, featureSource, type FeatureSet, type FeatureSource } from '../models/msflow/features.js';
+import type { MSFlowModel } from '../models/msflow/model.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { lossPerDimension, nllPerImage } from './loss.js';
+import { lossPerDimension, nllPerImage } from '../models/msflow/loss.js';
 
 /** The training loss measured on images the optimizer never sees. */
 export interface ValidationLoss {

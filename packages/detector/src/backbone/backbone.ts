@@ -1,5 +1,5 @@
 import { architecture, ConfigError, createBackbone, PRESETS, presetConfig, randomBackboneWeights, Rng, type Backbone, type ConfigOverrides, type MSFlowConfig } from '@msflow/core';
-import { DEFAULT_BACKBONE, loadBackbone } from '@msflow/eval';
+import { DEFAULT_BACKBONE, loadBackbone } from '@msflow/data';
 import { DetectorError, UsageError } from '../errors.js';
 
 /**

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { dispose, preprocessPixels, tensor, tidy, type Backbone, type Backend, type FeatureSet, type FeatureSource, type MSFlowConfig } from '@msflow/core';
-import { cacheFeatures, type ImageDataset } from '@msflow/eval';
+import { cacheFeatures, type ImageDataset } from '@msflow/data';
 import { onBackend } from '../plan/backends.js';
 import { createFrozenBackbone, type BackboneChoice } from './backbone.js';
 
@@ -58,7 +58,7 @@ function eagerRunner(backbone: Backbone): Runner {
 export type ExtractorPlacement = { onnx: { backend: Backend; providers: readonly string[] }; via: string } | { backend: Backend };
 
 /**
- * The images a {@link FeatureExtractor} reads: an `@msflow/eval` dataset, or anything with the
+ * The images a {@link FeatureExtractor} reads: an `@msflow/data` dataset, or anything with the
  * same shape (e.g. images already in memory). Values must be RGB in [0, 1]: the backbone
  * applies its own normalisation.
  */

@@ -22,7 +22,7 @@ import {
   type MSFlowConfig,
   type MSFlowModel,
 } from '@msflow/core';
-import { preprocessImage } from '@msflow/eval/browser';
+import { preprocessImage } from '@msflow/data/browser';
 import { rawImage, type PixelImage } from '../data/images.js';
 import { DetectorError, UsageError } from '../errors.js';
 import { missingThreshold, normalized, pickThreshold, type ChosenThreshold, type ThresholdMode, type Thresholds } from '../model/thresholds.js';

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { folderDataset, ImageDataset, isImageFile, mvtecDataset, visaDataset, type Split } from '@msflow/eval';
+import { folderDataset, ImageDataset, isImageFile, mvtecDataset, visaDataset, type Split } from '@msflow/data';
 import { DetectorError } from '../errors.js';
 
 /** Dataset layouts the CLI reads. */

@@ -1,4 +1,4 @@
-import { preprocessImage, type Batch, type ChannelCount, type DatasetEntry, type ImageSize, type RawImage } from '@msflow/eval/browser';
+import { preprocessImage, type Batch, type ChannelCount, type DatasetEntry, type ImageSize, type RawImage } from '@msflow/data/browser';
 import { UsageError } from '../errors.js';
 import type { ImageSource } from '../backbone/extractor.js';
 

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { featureSource, type FeatureSource } from '@msflow/core';
-import { randomShifts, translateImages } from '@msflow/eval';
+import { randomShifts, translateImages } from '@msflow/data';
 import type { FeatureExtractor, ImageSource } from '../backbone/extractor.js';
 import { subsetFeatures } from './features.js';
 

@@ -1,6 +1,6 @@
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeSyntheticClass, type WriteSyntheticOptions } from '@msflow/eval';
+import { writeSyntheticClass, type WriteSyntheticOptions } from '@msflow/data';
 import { DetectorError } from '../errors.js';
 
 /**

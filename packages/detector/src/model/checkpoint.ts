@@ -12,7 +12,7 @@ import {
   type MSFlowModel,
   type Trainer,
 } from '@msflow/core';
-import { acquireLock, fileSetPath, nodeFileOps, readFileSet, recoverFileSet, writeFileSet, type FileOps } from '@msflow/eval';
+import { acquireLock, fileSetPath, nodeFileOps, readFileSet, recoverFileSet, writeFileSet, type FileOps } from '@msflow/data';
 import type { DatasetRef } from '../data/dataset.js';
 import { DetectorError } from '../errors.js';
 import { checkCliInfo } from './cli_info.js';

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { MSFlowModel, resolveBackend } from '@msflow/core';
 import type * as OnnxNamespace from '@msflow/backend-onnx';
-import { writeFileAtomicSync } from '@msflow/eval';
+import { writeFileAtomicSync } from '@msflow/data';
 import { createFrozenBackbone } from '../backbone/backbone.js';
 import { DetectorError } from '../errors.js';
 import { onBackend, registerInstalledBackends } from '../plan/backends.js';

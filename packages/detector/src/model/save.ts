@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { FileIoError } from '@msflow/eval';
+import { FileIoError } from '@msflow/data';
 import type { DetectorParts } from '../run/fit.js';
 import { onBackend } from '../plan/backends.js';
 import { CHECKPOINT_STEM, lockRun, writeCheckpoint, type CheckpointPaths } from './checkpoint.js';

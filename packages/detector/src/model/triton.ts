@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { writeFileAtomicSync } from '@msflow/eval';
+import { writeFileAtomicSync } from '@msflow/data';
 
 /** What a Triton model folder describes. */
 export interface TritonModel {

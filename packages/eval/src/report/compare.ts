@@ -3,7 +3,7 @@
  * metrics, timings, and the largest difference between their anomaly maps and image scores.
  */
 import { dirname } from 'node:path';
-import { writeFileAtomicSync } from '../io/atomic.js';
+import { writeFileAtomicSync } from '@msflow/data';
 import { renderHtmlReport, type HtmlTable } from '../viz/html.js';
 import { loadAnomalyMaps, type AnomalyMaps } from './maps_file.js';
 import { readRunResult, type RunResult } from './run_result.js';

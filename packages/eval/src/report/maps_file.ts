@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { decodeSafetensors, encodeSafetensors } from '@msflow/core';
-import { writeFileAtomicSync } from '../io/atomic.js';
+import { writeFileAtomicSync } from '@msflow/data';
 import { writeRunResult, type RunResult } from './run_result.js';
 
 /** Anomaly maps: `images × height × width` float32 values. */

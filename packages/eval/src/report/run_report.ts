@@ -2,7 +2,7 @@
  * The per-run HTML report: metrics table (last and best), timings, ROC/PRO charts and a
  * contact sheet, in one self-contained file.
  */
-import type { RgbImage } from '../io/raw_image.js';
+import type { RgbImage } from '@msflow/data';
 import type { RocCurve } from '../metrics/roc.js';
 import { renderHtmlReport, writeHtmlReport, type HtmlReport, type HtmlSection } from '../viz/html.js';
 import { rgbToPng } from '../viz/png.js';

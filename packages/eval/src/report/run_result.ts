@@ -4,7 +4,7 @@
  * safetensors file next to it (or inline for tiny runs).
  */
 import { readFileSync } from 'node:fs';
-import { writeFileAtomicSync } from '../io/atomic.js';
+import { writeFileAtomicSync } from '@msflow/data';
 import type { TypeMetrics } from '../metrics/by_type.js';
 
 /** Schema identifier stored in every result. */

@@ -2,8 +2,7 @@
  * A per-class contact sheet: for each test image, the image with its ground-truth outline next
  * to the heatmap overlay with the predicted-mask outline, under a bar coloured by the label.
  */
-import type { RgbImage } from '../io/raw_image.js';
-import { resizeNearest } from '../image/nearest.js';
+import { resizeNearest, type RgbImage } from '@msflow/data';
 import { drawContour, heatmapOverlay, thresholdMap, valueRange } from './overlay.js';
 
 /** One test image on the sheet. */

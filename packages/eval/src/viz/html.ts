@@ -2,7 +2,7 @@
  * Self-contained HTML reports: tables, PNG images embedded as data URIs, inline SVG charts; no
  * external resources, no scripts.
  */
-import { writeFileAtomicSync } from '../io/atomic.js';
+import { writeFileAtomicSync } from '@msflow/data';
 import { escapeHtml } from './escape.js';
 
 /** A table: header cells and rows of cells (numbers are formatted with `digits`). */

@@ -1,7 +1,7 @@
 /**
  * Heatmap overlays and mask contours on 8-bit RGB images.
  */
-import type { RgbImage } from '../io/raw_image.js';
+import type { RgbImage } from '@msflow/data';
 import { JET_LUT } from './colormap.js';
 
 /** Options of {@link heatmapOverlay}. */

@@ -1,9 +1,7 @@
 /**
  * Encoding and atomic writing of {@link RgbImage}s as PNG.
  */
-import { writeFileAtomicSync } from '../io/atomic.js';
-import { encodePng } from '../io/png.js';
-import type { RgbImage } from '../io/raw_image.js';
+import { encodePng, writeFileAtomicSync, type RgbImage } from '@msflow/data';
 
 /**
  * PNG bytes of an 8-bit RGB image.

@@ -1,8 +1,0 @@
-/**
- * `@msflow/eval/testing`: helpers for tests of code that writes files through `FileOps`
- * (checkpoints, atomic writes): fault injection at any write or rename.
- *
- * @packageDocumentation
- */
-export { FaultyOps, SimulatedKill, type FaultMode } from './fault_ops.js';
-export { pngWithHeader, pngChunk, PNG_SIGNATURE, type PngHeaderOptions } from './png_files.js';
