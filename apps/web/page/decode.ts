@@ -4,6 +4,8 @@ import { PageError } from './errors.js';
 /** One image read by the page, resized as `msflow predict` resizes it. */
 export interface PageImage extends PreprocessedImage {
   name: string;
+  /** The file's own size, before the resize. */
+  source: { width: number; height: number };
 }
 
 /**
@@ -26,7 +28,7 @@ async function checkHeader(file: File, maxPixels: number): Promise<void> {
   }
 }
 
-/** Decodes a picked file to RGBA samples with the browser's decoder (EXIF orientation applied), colours left as stored. */
+/** Decodes a picked file to RGBA samples with the browser's decoder (EXIF orientation applied), colours left as stored (also in workers). */
 async function decodeFile(file: File): Promise<RawImage> {
   let bitmap: ImageBitmap;
   try {
@@ -57,5 +59,5 @@ export async function readImageFile(file: File, size: [number, number], maxPixel
   }
   await checkHeader(file, maxPixels);
   const raw = await decodeFile(file);
-  return { name: file.name, ...preprocessImage(raw, { height: size[0], width: size[1] }, null) };
+  return { name: file.name, source: { width: raw.width, height: raw.height }, ...preprocessImage(raw, { height: size[0], width: size[1] }, null) };
 }

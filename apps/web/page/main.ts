@@ -1,13 +1,15 @@
 /**
- * The page: loads a model (the one `msflow serve` preloaded, or picked files), scores picked or
- * dropped images on WebGPU or onnxruntime-web, and shows each heatmap, score and label.
+ * The page: Score mode loads a model (the one `msflow serve` preloaded, or picked files), scores
+ * picked or dropped images on WebGPU or onnxruntime-web, and shows each heatmap, score and label;
+ * Train mode (`train/`) trains one from normal images in a worker.
  */
 import { openScorer, type Chosen, type RuntimeChoice } from './choose.js';
 import { readImageFile } from './decode.js';
 import { PageError, asPageError } from './errors.js';
 import { loadServedModel, modelFromFiles, type ModelBundle } from './model.js';
-import { addResult, byId, setStatus, showMessage } from './view.js';
+import { addResult, byId, dropZone, setStatus, showMessage } from './view.js';
 import { webgpuUnavailable } from './webgpu_scorer.js';
+import { setupTrainMode } from './train/panel.js';
 
 let bundle: ModelBundle | undefined;
 let chosen: { choice: RuntimeChoice; model: ModelBundle; value: Chosen } | undefined;
@@ -111,16 +113,8 @@ function wire(): void {
     enqueue(() => useModelFiles(files));
   });
   picker.addEventListener('change', () => enqueue(async () => releaseScorer()));
-  const drop = byId('drop');
-  drop.addEventListener('dragover', (e) => {
-    e.preventDefault();
-    drop.classList.add('over');
-  });
-  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
-  drop.addEventListener('drop', (e) => {
-    e.preventDefault();
-    drop.classList.remove('over');
-    const files = [...(e.dataTransfer?.files ?? [])];
+  dropZone('drop', (data) => {
+    const files = [...data.files];
     const model = files.filter(isModelFile);
     const rest = files.filter((f) => !isModelFile(f));
     if (model.length) enqueue(() => useModelFiles(model));
@@ -128,8 +122,21 @@ function wire(): void {
   });
 }
 
+/** Shows Score or Train mode (`#train` in the address opens Train mode). */
+function showMode(mode: 'score' | 'train'): void {
+  for (const m of ['score', 'train'] as const) {
+    byId(`${m}-mode`).hidden = m !== mode;
+    byId(`mode-${m}`).setAttribute('aria-selected', String(m === mode));
+  }
+  if (location.hash !== (mode === 'train' ? '#train' : '')) history.replaceState(null, '', mode === 'train' ? '#train' : location.pathname + location.search);
+}
+
 async function start(): Promise<void> {
   wire();
+  setupTrainMode();
+  byId('mode-score').addEventListener('click', () => showMode('score'));
+  byId('mode-train').addEventListener('click', () => showMode('train'));
+  showMode(location.hash === '#train' ? 'train' : 'score');
   const why = await webgpuUnavailable();
   byId('gpu').textContent = why ? `WebGPU: not available (${why})` : 'WebGPU: available';
   byId('gpu').dataset.available = String(!why);

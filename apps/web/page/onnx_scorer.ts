@@ -1,12 +1,10 @@
-import * as ort from 'onnxruntime-web/wasm';
-import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 import { PageError } from './errors.js';
+import { ort } from './ort_web.js';
 import type { ModelBundle } from './model.js';
 import type { PageImage } from './decode.js';
 import type { ScoredImage, Scorer } from './scorer.js';
 
-// The WebAssembly file is bundled with the page (no CDN); one thread needs no cross-origin isolation.
-ort.env.wasm.wasmPaths = { wasm: wasmUrl };
+// Scoring one image at a time: one thread, which needs no cross-origin isolation.
 ort.env.wasm.numThreads = 1;
 
 /**

@@ -13,6 +13,21 @@ export function byId<T extends HTMLElement>(id: string): T {
   return el as T;
 }
 
+/** Makes `#id` a drop zone: highlighted while something is dragged over it, `onDrop` gets the drop. */
+export function dropZone(id: string, onDrop: (data: DataTransfer) => void): void {
+  const zone = byId(id);
+  zone.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    zone.classList.add('over');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    zone.classList.remove('over');
+    if (e.dataTransfer) onDrop(e.dataTransfer);
+  });
+}
+
 /** Draws an 8-bit RGB image into a new canvas of its size. */
 function rgbCanvas(img: RgbImage, className: string): HTMLCanvasElement {
   const canvas = document.createElement('canvas');
@@ -31,26 +46,27 @@ function rgbCanvas(img: RgbImage, className: string): HTMLCanvasElement {
   return canvas;
 }
 
-/** Shows (or clears, with undefined) the one message line: errors in red, notices in amber. */
-export function showMessage(err: PageError | undefined, notice?: string): void {
-  const box = byId('message');
+/** Shows (or clears, with undefined) a mode's message line (`#message` unless `id` says): errors in red, notices in amber. */
+export function showMessage(err: PageError | undefined, notice?: string, id = 'message'): void {
+  const box = byId(id);
   box.textContent = err ? err.message : (notice ?? '');
   box.dataset.kind = err ? err.kind : notice ? 'notice' : '';
   box.hidden = !err && !notice;
 }
 
-/** Sets the status line and its state (`ready`, `busy`, `done`, `error`) for people and tests. */
-export function setStatus(state: 'idle' | 'ready' | 'busy' | 'done' | 'error', text: string): void {
-  const el = byId('status');
+/** Sets a mode's status line (`#status` unless `id` says) and its state (`ready`, `busy`, `done`, `error`, ...) for people and tests. */
+export function setStatus(state: 'idle' | 'ready' | 'busy' | 'done' | 'stopped' | 'error', text: string, id = 'status'): void {
+  const el = byId(id);
   el.dataset.state = state;
   el.textContent = text;
 }
 
 /**
- * Appends one result: the image, its heatmap overlay (the model's one colour scale and the defect
- * contour, when the model stores them), score, normalised score and label.
+ * Adds one result first in `#results` (or `into`): the image, its heatmap overlay (the model's
+ * one colour scale and the defect contour, when the model stores them), score, normalised score
+ * and label.
  */
-export function addResult(image: PageImage, r: ScoredImage, runtime: string, threshold?: PageThreshold): void {
+export function addResult(image: Pick<PageImage, 'name' | 'width' | 'height' | 'rgb'>, r: ScoredImage, runtime: string, threshold?: PageThreshold, into = 'results'): void {
   const rgb = { width: image.width, height: image.height, data: image.rgb };
   const fig = document.createElement('figure');
   fig.className = 'result';
@@ -66,5 +82,5 @@ export function addResult(image: PageImage, r: ScoredImage, runtime: string, thr
   const pixel = threshold?.pixel;
   const heat = pixel ? defectOverlay(rgb, r.map, { ...mapColorRange(pixel), threshold: pixel.threshold }) : heatmapOverlay(rgb, r.map);
   fig.append(rgbCanvas(rgb, 'image'), rgbCanvas(heat, 'heatmap'), cap);
-  byId('results').prepend(fig);
+  byId(into).prepend(fig);
 }

@@ -46,9 +46,9 @@ export interface Served {
   stop(): Promise<void>;
 }
 
-/** Starts `msflow serve <checkpoint> --port 0` and resolves with its URL once it listens. */
-export function serve(checkpoint: string, cwd: string): Promise<Served> {
-  const child = spawn(process.execPath, [BIN, 'serve', checkpoint, '--port', '0'], { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `msflow serve [checkpoint] --port 0` and resolves with its URL once it listens. */
+export function serve(checkpoint: string | undefined, cwd: string): Promise<Served> {
+  const child = spawn(process.execPath, [BIN, 'serve', ...(checkpoint ? [checkpoint] : []), '--port', '0'], { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   return new Promise((ok, fail) => {

@@ -11,6 +11,7 @@ import {
 } from '@msflow/core';
 import type { TraceRecorder } from './trace/recorder.js';
 import type { OnnxSessionOptions } from './runtime/session.js';
+import { onnxRuntimeName } from './runtime/ort.js';
 import { ConcreteData, SymbolicValue } from './runtime/data.js';
 import { EagerRunner } from './runtime/eager.js';
 
@@ -26,7 +27,7 @@ export interface OnnxBackendOptions {
 
 /**
  * The onnx backend. Outside a trace every kernel runs eagerly as a one-node ONNX graph on
- * onnxruntime-node (slow, but it checks the lowerings kernel by kernel); inside a trace (see
+ * onnxruntime (onnxruntime-node, or onnxruntime-web through the `/browser` entry; slow, but it checks the lowerings kernel by kernel); inside a trace (see
  * {@link traceGraph} and {@link compileOnnx}) kernels only record ONNX nodes and tensors are
  * symbolic. Reads are asynchronous: use `await tensor.data()`.
  *
@@ -92,7 +93,7 @@ export class OnnxBackend extends KernelBackend<ConcreteData> {
   info(): BackendInfo {
     return {
       name: this.name,
-      detail: `onnxruntime-node (CPU), eager: one cached session per kernel call (${this.runner.size} sessions)`,
+      detail: `${onnxRuntimeName()} (CPU), eager: one cached session per kernel call (${this.runner.size} sessions)`,
       precision: 'float32',
       concrete: true,
     };

@@ -18,6 +18,9 @@
  *
  * @packageDocumentation
  */
+// First: installs onnxruntime-node as the runtime every session is created on.
+import './runtime/node.js';
+
 export { createOnnxEagerBackend, OnnxBackend, type OnnxBackendOptions } from './backend.js';
 export { registerOnnxBackend, ONNX_BACKEND_NAME } from './register.js';
 export { compileOnnx, CompiledOnnxFunction, defaultOnnxBackend, type CompileOptions, type CompiledProgram, type CompileStats } from './compile/compiled.js';
@@ -42,4 +45,5 @@ export { rgb8Interface } from './msflow/rgb8_interface.js';
 export { countFlops, kernelFlops } from './flops.js';
 export { TracedTrainStep, tracedTrainStepper, type TracedTrainStepOptions, type TracedStepTimings } from './msflow/traced_step.js';
 export { checkExecutionProviders, executionProviders, type ExecutionProviderInfo } from './runtime/providers.js';
+export { onnxRuntime, useOnnxRuntime, type OnnxRuntime, type OrtModule } from './runtime/ort.js';
 export { TracedScorer, type GraphParamStore, type TracedScorerOptions } from './msflow/traced_scorer.js';

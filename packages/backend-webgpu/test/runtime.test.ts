@@ -150,6 +150,17 @@ describe.skipIf(reason !== null)('webgpu runtime', () => {
     lost.dispose();
   });
 
+  // Chromium rejects the pending mapping before \`device.lost\` settles (the page's lost-device
+  // test found it); Dawn in Node settles it first, so here this only pins the contract.
+  it('a device lost while a read is pending: the read fails as a lost device, not as a failed mapping', async () => {
+    const lost = await createWebgpuBackend();
+    const x = lost.write(Float32Array.of(1, 2), [2]);
+    const reading = lost.read(x, [2]);
+    lost.ctx.device.destroy();
+    await expect(reading).rejects.toMatchObject({ kind: 'device-lost' });
+    lost.dispose();
+  });
+
   it('registers `webgpu` (hardware only) and `webgpu-software` with core and resolves through the registry', async () => {
     registerWebgpuBackend();
     const got = await resolveBackend(['webgpu-software']);

@@ -126,12 +126,12 @@ export function buildProgram(): Command {
 
   program
     .command('serve')
-    .description('start the web page on 127.0.0.1 with a checkpoint preloaded: score images in the browser (WebGPU, or onnxruntime-web)')
-    .argument('<checkpoint>', 'model.safetensors, its .json, a run folder or runs/<class>')
+    .description('start the web page on 127.0.0.1: score images with a preloaded checkpoint, or train one in the browser (WebGPU, or onnxruntime-web)')
+    .argument('[checkpoint]', 'model.safetensors, its .json, a run folder or runs/<class> (optional: without one the page trains and scores picked models)')
     .option('--port <n>', 'port (default 8080; 0 picks a free one)')
     .option('--host <addr>', 'address to listen on (default 127.0.0.1)')
     .option('--page <dir>', 'the built page (default: the @msflow/web package, apps/web/dist)')
-    .addHelpText('after', examples(['msflow serve runs/bottle/latest', 'msflow serve runs/bottle/latest --port 0 --json']))
+    .addHelpText('after', examples(['msflow serve runs/bottle/latest', 'msflow serve   # then Train mode: http://127.0.0.1:8080/#train', 'msflow serve runs/bottle/latest --port 0 --json']))
     .action(lazy(async () => (await import('./commands/serve.js')).serveCommand));
 
   program

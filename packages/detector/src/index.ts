@@ -30,7 +30,7 @@ export { backboneIdentity, checkBackboneFits, createFrozenBackbone, resolveModel
 export { FeatureExtractor, type ExtractedSet, type ExtractorPlacement, type ImageSource } from './backbone/extractor.js';
 export { pixelImages, rawImage, type ImageInput, type PixelImage } from './data/images.js';
 export { DATASET_KINDS, hasTestSplit, imagesDataset, listClasses, openSplit, type DatasetKind, type DatasetRef, type OpenOptions } from './data/dataset.js';
-export { splitIndices, subsetFeatures } from './data/features.js';
+export { normalSplit, splitIndices, subsetFeatures } from './data/features.js';
 export { ShiftedFeatures, type ShiftedFeaturesOptions } from './data/shifted_features.js';
 export { writeSyntheticDataset } from './data/synth.js';
 

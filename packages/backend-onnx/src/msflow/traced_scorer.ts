@@ -1,9 +1,9 @@
-import { availableParallelism } from 'node:os';
 import { scoreLatents, transpose, type BatchScorer, type BatchScores, type MSFlowModel, type Tensor } from '@msflow/core';
 import type { OnnxBackend } from '../backend.js';
 import { CompiledOnnxFunction } from '../compile/compiled.js';
 import type { OnnxSessionOptions } from '../runtime/session.js';
 import { checkExecutionProviders } from '../runtime/providers.js';
+import { onnxRuntime } from '../runtime/ort.js';
 import { paramLayout, toGraphLayout } from './param_layout.js';
 
 /** Where a trainer keeps parameters in the graph's layout (a `TracedTrainStep`). */
@@ -51,7 +51,7 @@ export class TracedScorer {
     private readonly options: TracedScorerOptions = {},
   ) {
     const providers = checkExecutionProviders(options.executionProviders ?? ['cpu']);
-    this.session = { graphOptimizationLevel: 'all', intraOpNumThreads: Math.max(1, availableParallelism()), ...options.session, executionProviders: providers };
+    this.session = { graphOptimizationLevel: 'all', intraOpNumThreads: onnxRuntime().defaultThreads(), ...options.session, executionProviders: providers };
   }
 
   /** The `scorer` option of core's `evaluate`. */

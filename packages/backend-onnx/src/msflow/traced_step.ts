@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import {
   adamScalars,
   checkFinite,
@@ -20,6 +19,7 @@ import type { BuiltModel } from '../compile/build.js';
 import type { OnnxBackend } from '../backend.js';
 import type { OnnxArray, OnnxSessionOptions } from '../runtime/session.js';
 import { checkExecutionProviders } from '../runtime/providers.js';
+import { onnxRuntime } from '../runtime/ort.js';
 import { paramLayout, toCoreLayout, toGraphLayout, type ParamLayout } from './param_layout.js';
 
 /** Options of {@link TracedTrainStep}. */
@@ -93,7 +93,7 @@ export class TracedTrainStep implements TrainStepper {
     this.v = adam ? load(adam.v) : sizes.map((n) => new Float32Array(n));
     this.steps = adam?.step ?? 0;
     this.providers = checkExecutionProviders(options.executionProviders ?? ['cpu']);
-    this.threads = options.session?.intraOpNumThreads ?? Math.max(1, availableParallelism());
+    this.threads = options.session?.intraOpNumThreads ?? onnxRuntime().defaultThreads();
     this.session = { graphOptimizationLevel: 'all', ...options.session, intraOpNumThreads: this.threads, executionProviders: this.providers };
   }
 

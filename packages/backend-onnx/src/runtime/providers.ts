@@ -1,15 +1,10 @@
-import ort from 'onnxruntime-node';
+import { onnxRuntime, type ExecutionProviderInfo } from './ort.js';
 
-/** An execution provider this onnxruntime-node build knows, and whether its library ships with it. */
-export interface ExecutionProviderInfo {
-  readonly name: string;
-  /** Bundled providers (cpu, and webgpu on some platforms) need nothing else installed. */
-  readonly bundled: boolean;
-}
+export type { ExecutionProviderInfo };
 
 /**
- * The execution providers this onnxruntime-node build lists (e.g. cpu and webgpu bundled;
- * cuda and tensorrt only with their provider libraries installed beside it).
+ * The execution providers the package's onnxruntime lists (onnxruntime-node: e.g. cpu and
+ * webgpu bundled; cuda and tensorrt only with their provider libraries installed beside it).
  *
  * @example
  * ```ts
@@ -17,7 +12,7 @@ export interface ExecutionProviderInfo {
  * ```
  */
 export function executionProviders(): ExecutionProviderInfo[] {
-  return ort.listSupportedBackends().map((b) => ({ name: b.name, bundled: b.bundled }));
+  return onnxRuntime().providers();
 }
 
 /**

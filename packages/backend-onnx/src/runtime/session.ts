@@ -1,4 +1,5 @@
-import ort from 'onnxruntime-node';
+import type ort from 'onnxruntime-node';
+import { onnxRuntime } from './ort.js';
 import { checkExecutionProviders } from './providers.js';
 
 /** onnxruntime session settings this package exposes. */
@@ -29,8 +30,9 @@ export interface OnnxArray {
 export type OnnxSession = ort.InferenceSession;
 
 /**
- * Creates an onnxruntime-node session from ONNX model bytes (the CPU execution provider unless
- * `options.executionProviders` says otherwise).
+ * Creates a session from ONNX model bytes on the package's onnxruntime (onnxruntime-node, or
+ * what `useOnnxRuntime` set), on the CPU execution provider unless `options.executionProviders`
+ * says otherwise.
  *
  * @example
  * ```ts
@@ -38,7 +40,7 @@ export type OnnxSession = ort.InferenceSession;
  * ```
  */
 export async function createSession(model: Uint8Array, options: OnnxSessionOptions = {}): Promise<OnnxSession> {
-  return ort.InferenceSession.create(model, {
+  return onnxRuntime().ort.InferenceSession.create(model, {
     executionProviders: options.executionProviders ? checkExecutionProviders(options.executionProviders) : ['cpu'],
     logSeverityLevel: options.logSeverityLevel ?? 3,
     graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
@@ -61,8 +63,9 @@ export async function runSession(session: OnnxSession, inputs: readonly OnnxArra
   if (inputs.length !== session.inputNames.length) {
     throw new Error(`onnx session expects ${session.inputNames.length} inputs (${session.inputNames.join(', ')}), got ${inputs.length}`);
   }
+  const { Tensor } = onnxRuntime().ort;
   const feeds: Record<string, ort.Tensor> = {};
-  session.inputNames.forEach((name, i) => (feeds[name] = new ort.Tensor('float32', inputs[i].data, inputs[i].shape)));
+  session.inputNames.forEach((name, i) => (feeds[name] = new Tensor('float32', inputs[i].data, inputs[i].shape)));
   const results = await session.run(feeds);
   return session.outputNames.map((name) => {
     const t = results[name];

@@ -97,6 +97,15 @@ export class GpuContext {
     if (this.failure) throw this.failure;
   }
 
+  /**
+   * Waits up to `ms` for a device loss in flight to be recorded: a destroyed or reset device
+   * rejects pending mappings before its `lost` promise settles, and the caller should report the
+   * loss, not the rejected mapping.
+   */
+  async settle(ms = 100): Promise<void> {
+    await Promise.race([this.device.lost, new Promise((r) => setTimeout(r, ms))]);
+  }
+
   /** Throws a clear error when a buffer of `bytes` cannot exist on this device at all. */
   checkBufferSize(bytes: number, what: string): void {
     const max = Math.min(this.limits.maxBufferSize, this.limits.maxStorageBufferBindingSize);

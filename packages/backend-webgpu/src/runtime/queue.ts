@@ -182,6 +182,7 @@ export class CommandQueue {
       await staging.mapAsync(MapMode.READ, 0, bytes);
     } catch (err) {
       await Promise.all(checks);
+      await this.ctx.settle(1000);
       this.ctx.check();
       throw new WebgpuError('internal', `reading back ${bytes} bytes failed: ${(err as Error).message}`);
     }

@@ -28,6 +28,7 @@ function listFlag(value: string | string[] | undefined, flag: string): string[] 
   return list;
 }
 
+/** The defaults of `--val-split` and `--fpr` (decided in `@msflow/detector`, shared with the web page). */
 export { DEFAULT_FPR, DEFAULT_VAL_SPLIT };
 
 /** `--fpr` (or `name`, e.g. a config file's key): a false-positive rate in [0, 0.5]. */

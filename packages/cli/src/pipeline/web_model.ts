@@ -22,10 +22,51 @@ export interface WebManifest {
   files: { sidecar: string; weights: string; onnx: string; backbone?: string };
 }
 
+/**
+ * What `msflow serve` tells the page at `/api/train` (the page's `ServedTrainManifest` reads
+ * it): the backbone Train mode extracts features with, `--backbone default` of `msflow train`.
+ */
+export interface TrainManifest {
+  backbone: { arch: string; padMode: string; source: string; choice: 'default'; file: string };
+}
+
+/** A served file. */
+export interface ServedFile {
+  bytes: Uint8Array;
+  type: string;
+}
+
+/** Train mode's manifest, and its backbone file, folded only when first asked for. */
+export interface WebTraining {
+  manifest: TrainManifest;
+  files: Map<string, () => ServedFile>;
+}
+
 /** The manifest plus the bytes of every file it names, by URL. */
 export interface WebModel {
   manifest: WebManifest;
   files: Map<string, { bytes: Uint8Array; type: string }>;
+}
+
+/**
+ * What Train mode needs: the default backbone (the one `msflow train` uses) as folded
+ * safetensors, prepared on the first request (folding takes a few seconds) and then kept.
+ *
+ * @example
+ * ```ts
+ * const training = webTraining();
+ * training.manifest.backbone.file; // 'api/train/backbone.safetensors'
+ * ```
+ */
+export function webTraining(): WebTraining {
+  const file = 'api/train/backbone.safetensors';
+  let folded: ServedFile | undefined;
+  return {
+    manifest: {
+      backbone: { arch: DEFAULT_BACKBONE.arch, padMode: 'zeros', source: `default (${DEFAULT_BACKBONE.arch}, ImageNet weights)`, choice: 'default', file },
+    },
+    files: new Map([[file, () => (folded ??= { bytes: backboneSafetensors('default', 'zeros').bytes, type: 'application/octet-stream' })]]),
+  };
 }
 
 /**

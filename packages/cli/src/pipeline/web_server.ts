@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import type { WebModel } from './web_model.js';
+import type { WebModel, WebTraining } from './web_model.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -23,6 +23,8 @@ export interface WebServerOptions {
   pageDir: string;
   /** The preloaded model, served under `api/`; without one `api/model` answers 404. */
   model?: WebModel;
+  /** Train mode's backbone, under `api/train`; without it `api/train` answers 404. */
+  training?: WebTraining;
   /** Default 127.0.0.1. */
   host?: string;
   /** Default 8080; 0 picks a free port. */
@@ -81,8 +83,15 @@ export function hostAllowed(header: string | undefined, bound: string): boolean 
   return (host === '0.0.0.0' || host === '::') && isIP(name) !== 0;
 }
 
+/**
+ * Cross-origin isolation (COOP + COEP) on every response: the page may then use
+ * SharedArrayBuffer, which onnxruntime-web's WebAssembly threads need. The page loads nothing
+ * from other origins, so nothing is blocked by it.
+ */
+const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp', 'cross-origin-resource-policy': 'same-origin' };
+
 function send(res: ServerResponse, status: number, type: string, body: Uint8Array | string): void {
-  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', ...ISOLATION });
   res.end(body);
 }
 
@@ -94,7 +103,11 @@ function handle(o: WebServerOptions, req: IncomingMessage, res: ServerResponse):
     if (!o.model) return send(res, 404, 'application/json', JSON.stringify({ error: 'no model preloaded: start with msflow serve <checkpoint>' }));
     return send(res, 200, 'application/json', JSON.stringify(o.model.manifest));
   }
-  const file = o.model?.files.get(path.slice(1));
+  if (path === '/api/train') {
+    if (!o.training) return send(res, 404, 'application/json', JSON.stringify({ error: 'training is not offered by this server' }));
+    return send(res, 200, 'application/json', JSON.stringify(o.training.manifest));
+  }
+  const file = o.model?.files.get(path.slice(1)) ?? o.training?.files.get(path.slice(1))?.();
   if (file) return send(res, 200, file.type, file.bytes);
   const found = staticFile(o.pageDir, path);
   if (!found) return send(res, 404, 'text/plain', `not found: ${path}\n`);
@@ -102,9 +115,10 @@ function handle(o: WebServerOptions, req: IncomingMessage, res: ServerResponse):
 }
 
 /**
- * Serves the built page and, under `api/`, a preloaded model (see `prepareWebModel`), on
- * 127.0.0.1 by default. Paths outside the page folder are refused, and so is any request whose
- * Host header is not this server's address (see {@link hostAllowed}).
+ * Serves the built page and, under `api/`, a preloaded model (see `prepareWebModel`) and Train
+ * mode's backbone (see `webTraining`), on 127.0.0.1 by default, cross-origin isolated. Paths
+ * outside the page folder are refused, and so is any request whose Host header is not this
+ * server's address (see {@link hostAllowed}).
  *
  * @example
  * ```ts

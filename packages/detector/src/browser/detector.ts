@@ -64,8 +64,16 @@ function parseSidecar(s: DetectorFiles['sidecar']): Sidecar {
   }
 }
 
-/** Backbone weights from `backbone.safetensors` (`<conv>.filter`, `<conv>.bias`). */
-function backboneWeights(bytes: Uint8Array): BackboneWeights {
+/**
+ * Backbone weights from `backbone.safetensors` as `msflow serve` serves it (`<conv>.filter`,
+ * `<conv>.bias`, folded, flat float32): what scoring and a page that trains both read.
+ *
+ * @example
+ * ```ts
+ * const weights = decodeBackboneWeights(new Uint8Array(await (await fetch('backbone.safetensors')).arrayBuffer()));
+ * ```
+ */
+export function decodeBackboneWeights(bytes: Uint8Array): BackboneWeights {
   const { tensors } = decodeSafetensors(bytes, 'backbone.safetensors');
   const weights: BackboneWeights = new Map();
   for (const [name, t] of tensors) {
@@ -123,7 +131,7 @@ export class Detector {
     }
     let backbone: Backbone;
     try {
-      backbone = createBackbone(spec, random ? randomBackboneWeights(spec, new Rng(c.seed)) : backboneWeights(files.backbone!), { pool: c.pool });
+      backbone = createBackbone(spec, random ? randomBackboneWeights(spec, new Rng(c.seed)) : decodeBackboneWeights(files.backbone!), { pool: c.pool });
     } catch (err) {
       model.dispose();
       throw new DetectorError(`the backbone weights do not fit ${spec.id}: ${(err as Error).message.split('\n')[0]}`);

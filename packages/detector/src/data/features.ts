@@ -43,3 +43,24 @@ export function splitIndices(count: number, fraction: number, seed: number): { t
   const held = new Set(order.slice(0, n));
   return { train: all.filter((i) => !held.has(i)), validation: all.filter((i) => held.has(i)) };
 }
+
+/**
+ * The split a run trains and sets its threshold with: {@link splitIndices}, except that the
+ * default fraction (`chosen` false) holds nothing out of a set too small to hold out 2 images,
+ * since one held-out image cannot set a false-positive rate; the threshold then comes from the
+ * training images' own scores, and `note` says so.
+ *
+ * @example
+ * ```ts
+ * normalSplit(6, 0.2, 0, false); // { valSplit: 0, train: [0..5], validation: [], note: '6 training images are too few ...' }
+ * ```
+ */
+export function normalSplit(count: number, valSplit: number, seed: number, chosen: boolean): { valSplit: number; train: number[]; validation: number[]; note?: string } {
+  const split = splitIndices(count, valSplit, seed);
+  if (chosen || split.validation.length === 0 || split.validation.length >= 2) return { valSplit, ...split };
+  return {
+    valSplit: 0,
+    ...splitIndices(count, 0, seed),
+    note: `${count} training images are too few to hold ${valSplit * 100}% out (the threshold needs at least 2): it comes from the training images' own scores (optimistic)`,
+  };
+}

@@ -3,7 +3,7 @@ import type { Evaluation, TypeMetrics } from '@msflow/eval';
 import type { BackboneChoice } from '../backbone/backbone.js';
 import type { ExtractedSet, FeatureExtractor, ImageSource } from '../backbone/extractor.js';
 import { ShiftedFeatures } from '../data/shifted_features.js';
-import { splitIndices, subsetFeatures } from '../data/features.js';
+import { normalSplit, subsetFeatures } from '../data/features.js';
 import type { DatasetRef } from '../data/dataset.js';
 import type { CliSidecarInfo, LoadedCheckpoint } from '../model/checkpoint.js';
 import { f1Threshold, normalThreshold, type Thresholds } from '../model/thresholds.js';
@@ -172,14 +172,9 @@ export async function fitParts(request: FitRequest, hooks: FitHooks = {}): Promi
   const via = fx?.via ?? opened.extractor.via;
   timings.features = seconds(t0);
   await emit({ type: 'featuresReady', train: train.features.count, test: test?.features.count ?? 0, seconds: timings.features, via, backbone: config.backbone, where: train.where, cachePath: request.featureCache.path });
-  let valSplit = request.valSplit;
-  let split = splitIndices(train.features.count, valSplit, config.seed);
-  if (!request.valSplitChosen && split.validation.length > 0 && split.validation.length < 2) {
-    // The default split of a tiny set: one held-out image cannot set a false-positive rate.
-    await emit({ type: 'notice', message: `${train.features.count} training images are too few to hold ${valSplit * 100}% out (the threshold needs at least 2): it comes from the training images' own scores (optimistic)` });
-    valSplit = 0;
-    split = splitIndices(train.features.count, 0, config.seed);
-  }
+  const split = normalSplit(train.features.count, request.valSplit, config.seed, request.valSplitChosen);
+  const valSplit = split.valSplit;
+  if (split.note) await emit({ type: 'notice', message: split.note });
   const normalCount = split.validation.length || split.train.length;
   if (normalCount < 2) {
     await fx?.dispose();
