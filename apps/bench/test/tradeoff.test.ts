@@ -105,5 +105,9 @@ describe('seed spreads', () => {
     // The pixel AUROC panel's axis reaches below the lower run (95 %): a label at 94 or lower.
     expect(svg).toMatch(/text-anchor="end" font-size="10">9[0-4]<\/text>/);
     expect(tradeoffSvg([{ ...merged[0], spread: undefined }])).not.toContain('class="range"');
+    // The legend column widens for a long series name, so the name is not cut off.
+    const long = 'MSFlow, 2 x 1 passes (320 px: the default input size)';
+    const width = (svg: string) => Number(/^<svg [^>]*width="(\d+)"/.exec(svg)![1]);
+    expect(width(tradeoffSvg([{ ...merged[0], series: long }]))).toBeGreaterThanOrEqual(width(svg) + 7 * long.length + 20 - 150);
   });
 });

@@ -102,7 +102,9 @@ export function tradeoffSvg(points: readonly TradeoffPoint[], options: { title?:
   const L = 44;
   const T = 46;
   const GAP = 30;
-  const W = L + ACCURACY_METRICS.length * (PW + GAP) + 150;
+  // The legend column fits the longest series name (about 7 px per character at 12 px).
+  const legend = Math.max(150, 20 + 7 * Math.max(0, ...series.map((s) => s.length)));
+  const W = L + ACCURACY_METRICS.length * (PW + GAP) + legend;
   const H = T + classes.length * (PH + 50) + 10;
   const parts: string[] = [`<text x="10" y="20" font-weight="bold">${esc(options.title ?? 'Accuracy against minutes of features + training (last epoch)')}</text>`];
   classes.forEach((c, row) => {
@@ -150,6 +152,6 @@ export function tradeoffSvg(points: readonly TradeoffPoint[], options: { title?:
       });
     });
   });
-  series.forEach((s, i) => parts.push(`<text x="${W - 140}" y="${T + 10 + i * 16}" fill="${COLORS[i % COLORS.length]}">${esc(s)}</text>`));
+  series.forEach((s, i) => parts.push(`<text x="${W - legend + 10}" y="${T + 10 + i * 16}" fill="${COLORS[i % COLORS.length]}">${esc(s)}</text>`));
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">\n${parts.join('\n')}\n</svg>\n`;
 }
