@@ -6,7 +6,7 @@
 // to the manifest; minutes are CPU seconds / cpus (see tradeoffPoints). Needs `npm run build`.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { tradeoffPoints, tradeoffSvg } from '../dist/index.js';
+import { mergeSeeds, spreadTable, tradeoffPoints, tradeoffSvg } from '../dist/index.js';
 
 const [manifestPath] = process.argv.slice(2);
 if (!manifestPath) {
@@ -16,8 +16,13 @@ if (!manifestPath) {
 const dir = dirname(manifestPath);
 const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
 const sources = manifest.sources.map((s) => ({ ...s, report: JSON.parse(readFileSync(join(dir, s.file), 'utf8')) }));
-const svg = tradeoffSvg(tradeoffPoints(sources, manifest.cpus), { title: manifest.title, targets: manifest.targets });
-const out = join(dir, manifest.out);
-writeFileSync(`${out}.tmp`, svg);
-renameSync(`${out}.tmp`, out);
-process.stderr.write(`wrote ${out}\n`);
+const points = mergeSeeds(tradeoffPoints(sources, manifest.cpus));
+/** Written beside, then renamed: a reader never sees half a file. */
+function write(file, text) {
+  const out = join(dir, file);
+  writeFileSync(`${out}.tmp`, text);
+  renameSync(`${out}.tmp`, out);
+  process.stderr.write(`wrote ${out}\n`);
+}
+write(manifest.out, tradeoffSvg(points, { title: manifest.title, targets: manifest.targets }));
+if (manifest.table) write(manifest.table, spreadTable(points));

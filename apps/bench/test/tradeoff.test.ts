@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tradeoffPoints, tradeoffSvg, type AccuracyReport, type MethodResult } from '../src/accuracy/index.js';
+import { mergeSeeds, spreadTable, tradeoffPoints, tradeoffSvg, type AccuracyReport, type MethodResult } from '../src/accuracy/index.js';
 
 function report(results: MethodResult[]): AccuracyReport {
   return { schema: 'msflow-accuracy/1', date: '2026-12-06T00:00:00.000Z', machine: { hostname: 'box' } as AccuracyReport['machine'], versions: {}, settings: {}, results, seconds: 1 };
@@ -53,5 +53,61 @@ describe('accuracy against minutes', () => {
     expect(svg).not.toContain('<384>');
     expect(svg).toContain('>bottle</text>');
     expect(svg).toContain('>tire</text>');
+  });
+});
+
+describe('seed spreads', () => {
+  const seed = (className: string, minutes: number, last: MethodResult['last']) => report([msflow(className, { features: 0, train: minutes * 120, test: 0 }, last)]);
+
+  it('merges the runs of one setting into means with their range, keeps single runs as they are', () => {
+    const points = tradeoffPoints(
+      [
+        { report: seed('bottle', 6, { imageAuroc: 1, pixelAuroc: 0.984, aupro: 0.89 }), series: 'cpu', label: '320 px' },
+        { report: seed('bottle', 7, { imageAuroc: 0.99, pixelAuroc: 0.98, aupro: 0.87 }), series: 'cpu', label: '320 px' },
+        { report: seed('tire', 5, { imageAuroc: 0.6, pixelAuroc: 0.9 }), series: 'cpu', label: '320 px' },
+        { report: seed('bottle', 8, { imageAuroc: 1, pixelAuroc: 0.976, aupro: 0.91 }), series: 'cpu', label: '320 px' },
+      ],
+      2,
+    );
+    const merged = mergeSeeds(points);
+    expect(merged.map((p) => [p.className, p.spread?.runs])).toEqual([
+      ['bottle', 3],
+      ['tire', undefined],
+    ]);
+    const [b, t] = merged;
+    expect(b.minutes).toBeCloseTo(7, 12);
+    expect(b.metrics.imageAuroc).toBeCloseTo(2.99 / 3, 12);
+    expect(b.metrics.pixelAuroc).toBeCloseTo(0.98, 12);
+    expect(b.metrics.aupro).toBeCloseTo(0.89, 12);
+    expect(b.spread).toEqual({ runs: 3, min: { imageAuroc: 0.99, pixelAuroc: 0.976, aupro: 0.87 }, max: { imageAuroc: 1, pixelAuroc: 0.984, aupro: 0.91 } });
+    expect(t).toEqual(points[2]);
+    // Different labels or series are different settings.
+    expect(mergeSeeds([points[0], { ...points[1], label: '384 px' }]).map((p) => p.spread)).toEqual([undefined, undefined]);
+
+    const table = spreadTable(merged);
+    expect(table.split('\n')[0]).toBe('| class | method | setting | runs | image AUROC | pixel AUROC | AUPRO | minutes |');
+    expect(table).toContain('| bottle | cpu | 320 px | 3 | 99.7 [99.0-100.0] | 98.0 [97.6-98.4] | 89.0 [87.0-91.0] | 7.0 |');
+    expect(table).toContain('| tire | cpu | 320 px | 1 | 60.0 | 90.0 |  | 5.0 |');
+  });
+
+  it('draws a range bar per metric for a merged point, and its range widens the axis', () => {
+    const merged = mergeSeeds(
+      tradeoffPoints(
+        [
+          { report: seed('bottle', 6, { imageAuroc: 1, pixelAuroc: 0.99, aupro: 0.89 }), series: 'cpu', label: '320 px' },
+          { report: seed('bottle', 7, { imageAuroc: 1, pixelAuroc: 0.95, aupro: 0.87 }), series: 'cpu', label: '320 px' },
+        ],
+        2,
+      ),
+    );
+    const svg = tradeoffSvg(merged);
+    expect(svg.match(/<line class="range"/g)).toHaveLength(3);
+    // The pixel AUROC panel's axis reaches below the lower run (95 %): a label at 94 or lower.
+    expect(svg).toMatch(/text-anchor="end" font-size="10">9[0-4]<\/text>/);
+    expect(tradeoffSvg([{ ...merged[0], spread: undefined }])).not.toContain('class="range"');
+    // The legend column widens for a long series name, so the name is not cut off.
+    const long = 'MSFlow, 2 x 1 passes (320 px: the default input size)';
+    const width = (svg: string) => Number(/^<svg [^>]*width="(\d+)"/.exec(svg)![1]);
+    expect(width(tradeoffSvg([{ ...merged[0], series: long }]))).toBeGreaterThanOrEqual(width(svg) + 7 * long.length + 20 - 150);
   });
 });

@@ -87,13 +87,16 @@ describe.skipIf(!hasChromium() && !REQUIRE_WEBGPU)('Train mode in headless chrom
   }
 
   /** Whether chromium has a WebGPU adapter; without one (and without MSFLOW_REQUIRE_WEBGPU) says what is skipped. */
-  async function webgpuOrSkip(what: string): Promise<boolean> {
+  /**
+   * Skips the calling test (visible in vitest's skipped count, with the reason printed) where
+   * chromium has no WebGPU adapter; fails instead under MSFLOW_REQUIRE_WEBGPU=1.
+   */
+  async function webgpuOrSkip(ctx: { skip: (note?: string) => void }, what: string): Promise<void> {
     const available = await page.evaluate(async () => !!(await (globalThis as unknown as { navigator: { gpu?: { requestAdapter(): Promise<unknown> } } }).navigator.gpu?.requestAdapter()));
-    if (!available) {
-      console.warn(`[train webgpu] no WebGPU adapter in this chromium: skipping ${what}`);
-      expect(REQUIRE_WEBGPU, 'MSFLOW_REQUIRE_WEBGPU=1 but chromium found no WebGPU adapter').toBe(false);
-    }
-    return available;
+    if (available) return;
+    console.warn(`[train webgpu] no WebGPU adapter in this chromium: skipping ${what}`);
+    expect(REQUIRE_WEBGPU, 'MSFLOW_REQUIRE_WEBGPU=1 but chromium found no WebGPU adapter').toBe(false);
+    ctx.skip(`no WebGPU adapter in this chromium: ${what}`);
   }
 
   /** Memory released: the worker freed its model and trainer (no tensor left beyond its backbone's), and the page terminated it. */
@@ -146,8 +149,8 @@ describe.skipIf(!hasChromium() && !REQUIRE_WEBGPU)('Train mode in headless chrom
     expect(auroc).toBeGreaterThanOrEqual(MIN_AUROC);
   }
 
-  it.skipIf(!PAGE_WEBGPU_TRAINING)('WebGPU (our WGSL kernels on SwiftShader): trains, the first 10 losses match Node, the downloaded checkpoint passes msflow test', async () => {
-    if (!(await webgpuOrSkip('the WebGPU training (onnxruntime-web is tested below)'))) return;
+  it.skipIf(!PAGE_WEBGPU_TRAINING)('WebGPU (our WGSL kernels on SwiftShader): trains, the first 10 losses match Node, the downloaded checkpoint passes msflow test', async (ctx) => {
+    await webgpuOrSkip(ctx, 'the WebGPU training (onnxruntime-web is tested below)');
     await trainEndToEnd('webgpu', 'webgpu', /why: picked in the page/, 1_500_000);
   }, 1_800_000);
 
@@ -212,8 +215,8 @@ describe.skipIf(!hasChromium() && !REQUIRE_WEBGPU)('Train mode in headless chrom
     await plain.close();
   }, 600_000);
 
-  it.skipIf(!PAGE_WEBGPU_TRAINING)('a WebGPU device lost mid-training: the page says so and finishes on onnxruntime-web from the last completed epoch, with the losses of an uninterrupted run', async () => {
-    if (!(await webgpuOrSkip('the lost-device check'))) return;
+  it.skipIf(!PAGE_WEBGPU_TRAINING)('a WebGPU device lost mid-training: the page says so and finishes on onnxruntime-web from the last completed epoch, with the losses of an uninterrupted run', async (ctx) => {
+    await webgpuOrSkip(ctx, 'the lost-device check');
     // Two epochs of one step each (a batch of all ten images trained on): the device goes after the first.
     const form: TrainForm = { ...FORM, runtime: 'webgpu', epochs: 2, batch: trainImages.length - 2 };
     const want = await nodeTracedLosses(trainDir, cliConfig(form));

@@ -112,6 +112,11 @@ describe('atomic writes under faults (issue 28)', () => {
     // A process that has exited: its lock is stale.
     const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
     writeFileSync(join(dir, '.lock'), JSON.stringify({ ...live, pid: Number(gone.stdout) }));
+    // The same exited pid on another host is not known to be gone there: refused, not taken over.
+    writeFileSync(join(dir, '.lock'), JSON.stringify({ ...live, pid: Number(gone.stdout), host: 'elsewhere' }));
+    expect(() => acquireLock(dir)).toThrow(new RegExp(`pid ${Number(gone.stdout)} on elsewhere`));
+    expect(JSON.parse(readFileSync(join(dir, '.lock'), 'utf8')).host).toBe('elsewhere');
+    writeFileSync(join(dir, '.lock'), JSON.stringify({ ...live, pid: Number(gone.stdout) }));
     const taken = acquireLock(dir);
     expect(taken.tookOver?.pid).toBe(Number(gone.stdout));
     expect(JSON.parse(readFileSync(taken.path, 'utf8')).pid).toBe(process.pid);

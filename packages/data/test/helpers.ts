@@ -34,9 +34,8 @@ export function handPng(width: number, height: number, bitDepth: number, colorTy
   return out;
 }
 
-/** `jpeg` with an EXIF APP1 segment holding `orientation` inserted after its SOI marker. */
-export function withExifOrientation(jpeg: Uint8Array, orientation: number, littleEndian = false): Uint8Array {
-  // "Exif\0\0", TIFF header, IFD0 with one SHORT entry (0x0112), no next IFD.
+/** A TIFF structure whose IFD0 has one SHORT entry, orientation (0x0112), and no next IFD. */
+function tiffWithOrientation(orientation: number, littleEndian: boolean): Uint8Array {
   const tiff = new Uint8Array(8 + 2 + 12 + 4);
   const dv = new DataView(tiff.buffer);
   tiff.set(littleEndian ? [0x49, 0x49] : [0x4d, 0x4d], 0);
@@ -47,10 +46,41 @@ export function withExifOrientation(jpeg: Uint8Array, orientation: number, littl
   dv.setUint16(12, 3, littleEndian);
   dv.setUint32(14, 1, littleEndian);
   dv.setUint16(18, orientation, littleEndian);
-  const payload = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), tiff]);
+  return tiff;
+}
+
+/** `jpeg` with an EXIF APP1 segment holding `orientation` inserted after its SOI marker. */
+export function withExifOrientation(jpeg: Uint8Array, orientation: number, littleEndian = false): Uint8Array {
+  const payload = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), tiffWithOrientation(orientation, littleEndian)]);
   const app1 = Buffer.alloc(4 + payload.length);
   app1.set([0xff, 0xe1], 0);
   app1.writeUInt16BE(payload.length + 2, 2);
   app1.set(payload, 4);
   return Buffer.concat([jpeg.subarray(0, 2), app1, jpeg.subarray(2)]);
+}
+
+/** CRC-32 (PNG's, ISO 3309) of `bytes`. */
+function pngCrc(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (const b of bytes) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  }
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/**
+ * `png` with an `eXIf` chunk holding `orientation` inserted after its IHDR chunk (as PNG 1.5
+ * extensions place it: before the image data); `exifPrefix` keeps JPEG's "Exif\0\0" in front,
+ * as some writers do.
+ */
+export function withPngExifOrientation(png: Uint8Array, orientation: number, littleEndian = false, exifPrefix = false): Uint8Array {
+  const tiff = tiffWithOrientation(orientation, littleEndian);
+  const data = exifPrefix ? Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), tiff]) : Buffer.from(tiff);
+  const chunk = Buffer.alloc(12 + data.length);
+  chunk.writeUInt32BE(data.length, 0);
+  chunk.write('eXIf', 4, 'latin1');
+  chunk.set(data, 8);
+  chunk.writeUInt32BE(pngCrc(chunk.subarray(4, 8 + data.length)), 8 + data.length);
+  return Buffer.concat([png.subarray(0, 33), chunk, png.subarray(33)]);
 }

@@ -9,6 +9,7 @@ import {
   DatasetError,
   decodeImage,
   decodeJpeg,
+  decodePng,
   DEFAULT_MAX_PIXELS,
   encodeJpeg,
   encodePng,
@@ -19,7 +20,7 @@ import {
   type RawImage,
 } from '../src/index.js';
 import { pngWithHeader as rawPng } from '../src/testing/index.js';
-import { tempDir, withExifOrientation } from './helpers.js';
+import { tempDir, withExifOrientation, withPngExifOrientation } from './helpers.js';
 
 const tmp = tempDir();
 afterAll(tmp.cleanup);
@@ -101,6 +102,27 @@ describe('hostile images (issue 28)', () => {
     // Orientation 6 is "turn 90 degrees clockwise": the stored bottom-left pixel ends top-left.
     const turned = applyOrientation(stored, 6);
     expect([...turned.data.subarray(0, 3)]).toEqual([...stored.data.subarray(3 * 6 * 3, 3 * 6 * 3 + 3)]);
+  });
+
+  it('case 8: a PNG eXIf orientation is applied too (with or without the Exif prefix); an eXIf after the image data is ignored', () => {
+    const stored = pattern(6, 4);
+    const png = encodePng(stored);
+    for (const orientation of [1, 2, 3, 4, 5, 6, 7, 8]) {
+      for (const [little, prefix] of [[false, false], [true, false], [false, true]]) {
+        const file = withPngExifOrientation(png, orientation, little, prefix);
+        expect(readImageHeader(file, 'o.png').orientation).toBe(orientation);
+        const seen = decodePng(file, 'o.png');
+        expect([seen.width, seen.height]).toEqual(orientation >= 5 ? [4, 6] : [6, 4]);
+        expect([...seen.data]).toEqual([...applyOrientation(stored, orientation).data]);
+      }
+    }
+    // PNG 1.5 extensions: eXIf before IDAT counts; one placed after the image data is not read.
+    const late = Buffer.from(withPngExifOrientation(png, 6));
+    const chunkLen = late.length - png.length;
+    const idatAt = 33 + chunkLen;
+    const moved = Buffer.concat([png.subarray(0, 33), late.subarray(idatAt, late.length - 12), late.subarray(33, idatAt), late.subarray(late.length - 12)]);
+    expect(readImageHeader(moved, 'late.png').orientation).toBe(1);
+    expect([decodePng(moved, 'late.png').width]).toEqual([6]);
   });
 
   it('case 8: a mask of another size than its image is refused naming both files', async () => {

@@ -15,8 +15,18 @@ export interface TradeoffPoint {
   label: string;
   /** Features + training, minutes (see {@link tradeoffPoints} for how they are counted). */
   minutes: number;
-  /** Last-epoch metrics, fractions. */
+  /** Last-epoch metrics, fractions (means over the runs where `spread` is set). */
   metrics: MetricValues;
+  /** Set where the point stands for several runs of one setting (seeds; see `mergeSeeds`). */
+  spread?: SeedSpread;
+}
+
+/** Lowest and highest value of each metric over the runs (seeds) of one point. */
+export interface SeedSpread {
+  /** How many runs the point's means are over. */
+  runs: number;
+  min: MetricValues;
+  max: MetricValues;
 }
 
 /** What to plot from one report. */
@@ -75,8 +85,8 @@ function niceStep(span: number): number {
 
 /**
  * The chart as an SVG document: one row per class, one panel per metric, minutes on x, % on y;
- * a colour per series, points of a series joined in order of minutes, kNN points hollow, and
- * dashed target lines.
+ * a colour per series, points of a series joined in order of minutes, kNN points hollow, a
+ * vertical bar over the seed range of a merged point (`mergeSeeds`), and dashed target lines.
  *
  * @example
  * ```ts
@@ -92,7 +102,9 @@ export function tradeoffSvg(points: readonly TradeoffPoint[], options: { title?:
   const L = 44;
   const T = 46;
   const GAP = 30;
-  const W = L + ACCURACY_METRICS.length * (PW + GAP) + 150;
+  // The legend column fits the longest series name (about 7 px per character at 12 px).
+  const legend = Math.max(150, 20 + 7 * Math.max(0, ...series.map((s) => s.length)));
+  const W = L + ACCURACY_METRICS.length * (PW + GAP) + legend;
   const H = T + classes.length * (PH + 50) + 10;
   const parts: string[] = [`<text x="10" y="20" font-weight="bold">${esc(options.title ?? 'Accuracy against minutes of features + training (last epoch)')}</text>`];
   classes.forEach((c, row) => {
@@ -104,7 +116,7 @@ export function tradeoffSvg(points: readonly TradeoffPoint[], options: { title?:
     parts.push(`<text x="10" y="${top - 8}" font-weight="bold">${esc(c)}</text>`);
     ACCURACY_METRICS.forEach((metric, col) => {
       const left = L + col * (PW + GAP);
-      const vals = [...mine.map((p) => p.metrics[metric]), ...targets.filter((t) => t.className === c && t.metric === metric).map((t) => t.value)]
+      const vals = [...mine.flatMap((p) => [p.metrics[metric], p.spread?.min[metric], p.spread?.max[metric]]), ...targets.filter((t) => t.className === c && t.metric === metric).map((t) => t.value)]
         .filter((v): v is number => v !== undefined && Number.isFinite(v))
         .map((v) => 100 * v);
       const lo0 = vals.length ? Math.min(...vals) : 0;
@@ -130,12 +142,16 @@ export function tradeoffSvg(points: readonly TradeoffPoint[], options: { title?:
         for (const p of pts) {
           const px = f1(x(p.minutes));
           const py = f1(y(100 * p.metrics[metric]!));
+          const lo = p.spread?.min[metric];
+          const hi = p.spread?.max[metric];
+          // A seed range: a vertical bar from the lowest to the highest run.
+          if (lo !== undefined && hi !== undefined) parts.push(`<line class="range" x1="${px}" x2="${px}" y1="${f1(y(100 * lo))}" y2="${f1(y(100 * hi))}" stroke="${color}" stroke-width="1"/>`);
           const mark = p.method === 'knn' ? `<rect x="${+px - 3.5}" y="${+py - 3.5}" width="7" height="7" fill="white" stroke="${color}" stroke-width="1.5"/>` : `<circle cx="${px}" cy="${py}" r="3.5" fill="${color}"/>`;
           parts.push(`${mark}<text x="${+px + 5}" y="${+py - 5}" font-size="9" fill="${color}">${esc(p.label)}</text>`);
         }
       });
     });
   });
-  series.forEach((s, i) => parts.push(`<text x="${W - 140}" y="${T + 10 + i * 16}" fill="${COLORS[i % COLORS.length]}">${esc(s)}</text>`));
+  series.forEach((s, i) => parts.push(`<text x="${W - legend + 10}" y="${T + 10 + i * 16}" fill="${COLORS[i % COLORS.length]}">${esc(s)}</text>`));
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">\n${parts.join('\n')}\n</svg>\n`;
 }

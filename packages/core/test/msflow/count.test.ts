@@ -65,6 +65,12 @@ describe('MSFlow parameter accounting (spec §9.4)', () => {
     expect(CPU_PRESET.train).toMatchObject({ metaEpochs: 2, subEpochs: 1, lr: 5e-4 });
     expect(learningRate(CPU_PRESET.train, 0)).toBeCloseTo(5e-4, 12);
     expect(learningRate(CPU_PRESET.train, 1)).toBeCloseTo(5e-4 * 0.33, 12);
+    // cpu-quality is cpu at the paper's input size: the same parameters, 512² / 320² = 2.56x the flow MACs.
+    const quality = presetConfig('cpu-quality');
+    expect(withOverrides(quality, { inputSize: [320, 320] })).toEqual(CPU_PRESET);
+    expect(latentShapes(quality).map((s) => s[0])).toEqual([64, 32, 16]);
+    expect(countFlowParameters(quality).total).toBe(31_091_712);
+    expect(estimateMacs(quality).total / m.total).toBeCloseTo(2.56, 9);
     // cpu-resnet18 keeps the schedule CI and the tests were sized for.
     expect(small.train).toMatchObject({ metaEpochs: 4, subEpochs: 2, lr: 1e-4 });
   });
@@ -80,7 +86,7 @@ describe('MSFlow parameter accounting (spec §9.4)', () => {
   });
 
   it('rejects invalid configurations with every problem listed', () => {
-    expect(() => presetConfig('nope')).toThrow(/known presets: paper, cpu, cpu-resnet18/);
+    expect(() => presetConfig('nope')).toThrow(/known presets: paper, cpu, cpu-quality, cpu-resnet18/);
     expect(() => validateConfig({ ...PAPER_PRESET, blocks: [1, 1], channels: [256, 512, 1023] })).toThrow(ConfigError);
     expect(() => validateConfig({ ...PAPER_PRESET, blocks: [1, 1], channels: [256, 512, 1023] })).toThrow(/blocks must have 3 entries.*channels must be even/);
     expect(() => validateConfig({ ...PAPER_PRESET, condChannels: 6 })).toThrow(/condChannels/);

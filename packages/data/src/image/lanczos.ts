@@ -109,6 +109,20 @@ function checkArgs(len: number, w: number, h: number, c: number, ow: number, oh:
 }
 
 /**
+ * The input rows the vertical pass reads (Pillow's `ybox_first .. ybox_last`), so the horizontal
+ * pass filters only those: the first row, how many, and the vertical bounds made relative to the
+ * first row. Without a vertical pass every row is kept and the bounds are unused.
+ */
+function rowWindow(cv: AxisCoefficients, outHeight: number, height: number, needV: boolean): { yFirst: number; rows: number; vBounds: Int32Array } {
+  const vBounds = cv.bounds.slice();
+  if (!needV) return { yFirst: 0, rows: height, vBounds };
+  const yFirst = vBounds[0];
+  const yLast = vBounds[outHeight * 2 - 2] + vBounds[outHeight * 2 - 1];
+  for (let i = 0; i < outHeight; i++) vBounds[i * 2] -= yFirst;
+  return { yFirst, rows: yLast - yFirst, vBounds };
+}
+
+/**
  * Resizes an interleaved 8-bit image with Lanczos-3, bit-identical to Pillow's
  * `img.resize((outWidth, outHeight), Image.LANCZOS)` for `L` and `RGB` images (each channel is
  * filtered independently, so any channel count works). Aspect ratio is not kept.
@@ -137,13 +151,8 @@ export function resizeLanczosU8(
 
   let img = src;
   let imgW = width;
-  const vBounds = cv.bounds.slice();
+  const { yFirst, rows, vBounds } = rowWindow(cv, outHeight, height, needV);
   if (needH) {
-    // Only the rows the vertical pass will read (Pillow's ybox_first .. ybox_last).
-    const yFirst = needV ? vBounds[0] : 0;
-    const yLast = needV ? vBounds[outHeight * 2 - 2] + vBounds[outHeight * 2 - 1] : height;
-    if (needV) for (let i = 0; i < outHeight; i++) vBounds[i * 2] -= yFirst;
-    const rows = yLast - yFirst;
     const k = fixedPoint(ch.weights);
     const tmp = new Uint8Array(outWidth * rows * C);
     const acc = new Float64Array(C);
@@ -213,12 +222,8 @@ export function resizeLanczosF32(
   const C = channels;
   let img = src;
   let imgW = width;
-  const vBounds = cv.bounds.slice();
+  const { yFirst, rows, vBounds } = rowWindow(cv, outHeight, height, needV);
   if (needH) {
-    const yFirst = needV ? vBounds[0] : 0;
-    const yLast = needV ? vBounds[outHeight * 2 - 2] + vBounds[outHeight * 2 - 1] : height;
-    if (needV) for (let i = 0; i < outHeight; i++) vBounds[i * 2] -= yFirst;
-    const rows = yLast - yFirst;
     const tmp = new Float32Array(outWidth * rows * C);
     for (let y = 0; y < rows; y++) {
       const rowIn = (y + yFirst) * width * C;

@@ -23,7 +23,7 @@ export interface ImageHeader {
   format: 'png' | 'jpeg';
   width: number;
   height: number;
-  /** EXIF orientation 1-8 (1: as stored); PNG files and JPEGs without EXIF give 1. */
+  /** EXIF orientation 1-8 (1: as stored): a JPEG's APP1 EXIF or a PNG's `eXIf` chunk; files without one give 1. */
   orientation: number;
   /** Colour components of a JPEG frame (1 grey, 3 colour); for PNG the samples per pixel. */
   components: number;
@@ -63,17 +63,42 @@ const u32 = (b: Uint8Array, i: number, little = false) =>
 
 const PNG_SAMPLES: Record<number, number> = { 0: 1, 2: 3, 3: 3, 4: 2, 6: 4 };
 
+/**
+ * The orientation in a PNG's `eXIf` chunk (PNG 1.5 extensions: a TIFF structure, before the image
+ * data), or 1. Chunk framing errors are left to the decoder, which checks every chunk.
+ */
+function pngOrientation(b: Uint8Array): number {
+  let i = 33;
+  while (i + 8 <= b.length) {
+    const len = u32(b, i);
+    const type = String.fromCharCode(...b.subarray(i + 4, i + 8));
+    if (type === 'IDAT' || type === 'IEND') return 1;
+    const start = i + 8;
+    const end = Math.min(start + len, b.length);
+    // Some writers keep JPEG's "Exif\0\0" prefix in the chunk; Pillow reads both.
+    if (type === 'eXIf') return hasExifPrefix(b, start, end) ? exifOrientation(b, start, end) : tiffOrientation(b, start, end);
+    i = start + len + 4;
+  }
+  return 1;
+}
+
 function pngHeader(bytes: Uint8Array, source: string): ImageHeader {
   if (bytes.length < 33) throw new ImageCodecError(source, 'PNG: truncated header');
   const type = String.fromCharCode(...bytes.subarray(12, 16));
   if (u32(bytes, 8) !== 13 || type !== 'IHDR') throw new ImageCodecError(source, 'PNG: the first chunk is not a 13-byte IHDR header');
-  return { format: 'png', width: u32(bytes, 16), height: u32(bytes, 20), orientation: 1, components: PNG_SAMPLES[bytes[25]] ?? 0 };
+  return { format: 'png', width: u32(bytes, 16), height: u32(bytes, 20), orientation: pngOrientation(bytes), components: PNG_SAMPLES[bytes[25]] ?? 0 };
 }
+
+const hasExifPrefix = (b: Uint8Array, start: number, end: number) => end - start >= 6 && String.fromCharCode(...b.subarray(start, start + 6)) === 'Exif\0\0';
 
 /** The EXIF orientation in an APP1 segment's payload (`Exif\0\0` + TIFF), or 1. */
 function exifOrientation(b: Uint8Array, start: number, end: number): number {
-  if (end - start < 14 || String.fromCharCode(...b.subarray(start, start + 6)) !== 'Exif\0\0') return 1;
-  const tiff = start + 6;
+  return end - start >= 14 && hasExifPrefix(b, start, end) ? tiffOrientation(b, start + 6, end) : 1;
+}
+
+/** The orientation tag (0x0112) of the first IFD of the TIFF structure at `tiff`, or 1. */
+function tiffOrientation(b: Uint8Array, tiff: number, end: number): number {
+  if (end - tiff < 8) return 1;
   const little = b[tiff] === 0x49 && b[tiff + 1] === 0x49;
   if (!little && !(b[tiff] === 0x4d && b[tiff + 1] === 0x4d)) return 1;
   if (u16(b, tiff + 2, little) !== 42) return 1;

@@ -11,6 +11,7 @@ import type { PNG as PngType } from 'pngjs';
 import { ImageCodecError, reasonOf } from './errors.js';
 import { checkPixelBudget, isPng, readImageHeader, type DecodeOptions } from './image_header.js';
 import { maxImagePixels } from './pixel_limit.js';
+import { applyOrientation } from './orientation.js';
 import { assertRawImage, type ChannelCount, type RawImage } from './raw_image.js';
 
 export { isPng } from './image_header.js';
@@ -59,7 +60,8 @@ function pngChunks(bytes: Uint8Array, source: string): { file: Uint8Array; idat:
 
 /**
  * Decodes a PNG file's bytes. Palette images become RGB (RGBA if they have transparency); bit
- * depths below 8 are scaled to 8 bits; 16-bit images are returned with `depth: 16`.
+ * depths below 8 are scaled to 8 bits; 16-bit images are returned with `depth: 16`. An `eXIf`
+ * orientation is applied (as for JPEG's EXIF).
  *
  * @param source names the file in errors.
  * @throws {@link ImageCodecError} naming `source` when the bytes are not a valid PNG, or its
@@ -106,7 +108,8 @@ export function decodePng(bytes: Uint8Array, source = 'PNG data', options: Decod
       for (let c = 0; c < pick.length; c++) out[o++] = rgba[b + pick[c]];
     }
   }
-  return { width, height, channels, depth: depth === 16 ? 16 : 8, data: out };
+  // An eXIf orientation turns the pixels upright, as browsers and Pillow's exif_transpose show them.
+  return applyOrientation({ width, height, channels, depth: depth === 16 ? 16 : 8, data: out }, header.orientation);
 }
 
 const COLOR_TYPE: Record<ChannelCount, 0 | 2 | 4 | 6> = { 1: 0, 2: 4, 3: 2, 4: 6 };

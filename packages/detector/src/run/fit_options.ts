@@ -23,7 +23,7 @@ export interface FitOptions extends PlanOptions, FitHooks {
   masks?: string;
   /** Evaluate on the test split after every meta-epoch (default: true when there is one; a resumed run keeps its own choice). */
   evaluate?: boolean;
-  /** Model preset: `cpu` (default), `paper`, or `cpu-resnet18` (with a resnet18 `backbone` file). */
+  /** Model preset: `cpu` (default), `cpu-quality` (512 px), `paper`, or `cpu-resnet18` (with a resnet18 `backbone` file). */
   preset?: string;
   /** Any model config fields to change, e.g. `{ inputSize: [128, 128], train: { metaEpochs: 2 } }`. */
   config?: ConfigOverrides;
