@@ -59,16 +59,6 @@ export function withExifOrientation(jpeg: Uint8Array, orientation: number, littl
   return Buffer.concat([jpeg.subarray(0, 2), app1, jpeg.subarray(2)]);
 }
 
-/** CRC-32 (PNG's, ISO 3309) of `bytes`. */
-function pngCrc(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  }
-  return (c ^ 0xffffffff) >>> 0;
-}
-
 /**
  * `png` with an `eXIf` chunk holding `orientation` inserted after its IHDR chunk (as PNG 1.5
  * extensions place it: before the image data); `exifPrefix` keeps JPEG's "Exif\0\0" in front,
@@ -77,10 +67,6 @@ function pngCrc(bytes: Uint8Array): number {
 export function withPngExifOrientation(png: Uint8Array, orientation: number, littleEndian = false, exifPrefix = false): Uint8Array {
   const tiff = tiffWithOrientation(orientation, littleEndian);
   const data = exifPrefix ? Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), tiff]) : Buffer.from(tiff);
-  const chunk = Buffer.alloc(12 + data.length);
-  chunk.writeUInt32BE(data.length, 0);
-  chunk.write('eXIf', 4, 'latin1');
-  chunk.set(data, 8);
-  chunk.writeUInt32BE(pngCrc(chunk.subarray(4, 8 + data.length)), 8 + data.length);
+  const chunk = pngChunk('eXIf', data);
   return Buffer.concat([png.subarray(0, 33), chunk, png.subarray(33)]);
 }

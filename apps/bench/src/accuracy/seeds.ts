@@ -21,7 +21,12 @@ const key = (p: TradeoffPoint) => JSON.stringify([p.className, p.method, p.serie
  */
 export function mergeSeeds(points: readonly TradeoffPoint[]): TradeoffPoint[] {
   const groups = new Map<string, TradeoffPoint[]>();
-  for (const p of points) groups.set(key(p), [...(groups.get(key(p)) ?? []), p]);
+  for (const p of points) {
+    const k = key(p);
+    const g = groups.get(k);
+    if (g) g.push(p);
+    else groups.set(k, [p]);
+  }
   return [...groups.values()].map((g) => {
     if (g.length === 1) return { ...g[0] };
     const metrics: MetricValues = {};

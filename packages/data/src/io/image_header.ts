@@ -76,7 +76,7 @@ function pngOrientation(b: Uint8Array): number {
     const start = i + 8;
     const end = Math.min(start + len, b.length);
     // Some writers keep JPEG's "Exif\0\0" prefix in the chunk; Pillow reads both.
-    if (type === 'eXIf') return hasExifPrefix(b, start, end) ? exifOrientation(b, start, end) : tiffOrientation(b, start, end);
+    if (type === 'eXIf') return tiffOrientation(b, hasExifPrefix(b, start, end) ? start + 6 : start, end);
     i = start + len + 4;
   }
   return 1;
