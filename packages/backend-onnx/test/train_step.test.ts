@@ -166,4 +166,22 @@ describe('traced train step', () => {
     model.dispose();
     all.dispose();
   });
+
+  it("traces the config's mapSigma: the smoothed maps and scores core evaluate makes", async () => {
+    const model = MSFlowModel.create({ ...config, mapSigma: 2 });
+    const plain = MSFlowModel.create(config);
+    const test = randomFeatureSet(config, 3, 7);
+    const scoring = new TracedScorer(model, { session: { intraOpNumThreads: 1 } });
+    const want = await evaluate(model, test);
+    const got = await evaluate(model, test, { scorer: scoring.scorer });
+    for (const key of ['addMaps', 'mulMaps'] as const) expect(maxAbsDiff(got[key]!, want[key]!), key).toBeLessThan(1e-4);
+    expect(maxAbsDiff(got.nllMaps!, want.nllMaps!)).toBeLessThan(1e-4 * Math.max(...want.nllMaps!.map(Math.abs)));
+    expect(maxAbsDiff(got.imageScores, want.imageScores)).toBeLessThan(1e-4 * Math.max(...want.imageScores.map(Math.abs)));
+    expect(maxAbsDiff(got.nllScores, want.nllScores)).toBeLessThan(1e-4 * Math.max(...want.nllScores.map(Math.abs)));
+    // Same parameters without smoothing: other maps, so the traced graph did not drop the blur.
+    expect(maxAbsDiff((await evaluate(plain, test)).addMaps!, got.addMaps!)).toBeGreaterThan(1e-3);
+    await scoring.dispose();
+    model.dispose();
+    plain.dispose();
+  });
 });

@@ -97,7 +97,8 @@ export function buildProgram(): Command {
     .option('--no-save-threshold', 'do not store the F1-max threshold (or the --fpr one) in the checkpoint')
     .option('--no-heatmaps', 'do not write one heatmap PNG per test image')
     .option('--map-scales <list>', "score with these scales' maps, e.g. 0,1 (0 = finest) or all, instead of the checkpoint's mapScales; the threshold is then not stored")
-    .addHelpText('after', examples(['msflow test runs/bottle/latest', 'msflow test runs/bottle/latest --data /other/mvtec --json > metrics.json', 'msflow test runs/bottle/latest --fpr 0.05', 'msflow test runs/bottle/latest --map-scales 0,1 --out runs/bottle/latest/test-fine']))
+    .option('--map-sigma <px>', "smooth the maps with this Gaussian σ in input pixels (0 = none) instead of the checkpoint's mapSigma; the threshold is then not stored")
+    .addHelpText('after', examples(['msflow test runs/bottle/latest', 'msflow test runs/bottle/latest --data /other/mvtec --json > metrics.json', 'msflow test runs/bottle/latest --fpr 0.05', 'msflow test runs/bottle/latest --map-scales 0,1 --out runs/bottle/latest/test-fine', 'msflow test runs/bottle/latest --map-sigma 0 --out runs/bottle/latest/test-unsmoothed']))
     .action(lazy(async () => (await import('./commands/test.js')).testCommand));
 
   program

@@ -119,6 +119,24 @@ describe('synth → train (Ctrl-C, --resume) → info → test → predict → e
     }
   });
 
+  it('test --map-sigma scores smoothed maps, keeps the stored threshold, and refuses bad values in one line', async () => {
+    const before = JSON.parse(readFileSync(join(dir, ckpt, 'model.json'), 'utf8')).cli.thresholds.f1;
+    const r = await msflow(['test', ckpt, '--map-sigma', '3', '--out', 'test-smooth', '--no-heatmaps', '--json'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, ckpt, 'model.json'), 'utf8')).cli.thresholds.f1).toEqual(before);
+    expect(JSON.parse(readFileSync(join(dir, 'test-smooth', 'metrics.json'), 'utf8')).config.mapSigma).toBe(3);
+    for (const [args, msg] of [
+      [['--map-sigma', '-1'], /^msflow: --map-sigma: expected a Gaussian σ in pixels in \[0, 64\], got -1$/],
+      [['--map-sigma', 'wide'], /^msflow: --map-sigma: expected a number, got 'wide'$/],
+      [['--map-sigma', '2', '--fpr', '0.01'], /^msflow: --fpr: not with --map-sigma/],
+    ] as const) {
+      const bad = await msflow(['test', ckpt, ...args], dir);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+      expect(bad.stderr.trim()).toMatch(msg);
+    }
+  });
+
   it('predict labels with the stored threshold; export bakes it into an ONNX model that gives the same scores', async () => {
     const images = ['data/synth_woven/test/good', 'data/synth_woven/test/crack/000.png'];
     const p = await msflow(['predict', ckpt, ...images, '--maps', 'maps', '--masks', 'masks', '--json'], dir);

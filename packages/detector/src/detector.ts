@@ -1,4 +1,4 @@
-import { assertFiniteScores, restoreModel, type EvaluationOutput, type MSFlowConfig, type MSFlowModel } from '@msflow/core';
+import { assertFiniteScores, CONFIG_LIMITS, restoreModel, type EvaluationOutput, type MSFlowConfig, type MSFlowModel } from '@msflow/core';
 import type { Evaluation, RunDecision, TypeMetrics } from '@msflow/eval';
 import type { ExtractedSet, FeatureExtractor, ImageSource } from './backbone/extractor.js';
 import { imagesDataset, openSplit, type DatasetRef } from './data/dataset.js';
@@ -48,6 +48,8 @@ export interface PredictOptions {
 export interface LoadOptions extends PlanOptions {
   /** Score with these scales' maps (`all`: every scale) instead of the checkpoint's own (0 = finest). */
   mapScales?: readonly number[] | 'all';
+  /** Smooth the maps with this Gaussian σ in input pixels (0: none) instead of the checkpoint's `mapSigma`. */
+  mapSigma?: number;
 }
 
 /** What {@link Detector.evaluate} measured. */
@@ -128,6 +130,11 @@ export class Detector {
       const bad = options.mapScales.find((l) => !(Number.isInteger(l) && l >= 0 && l < n));
       if (bad !== undefined) throw new UsageError(`${ckpt.paths.sidecar} has ${n} scales (0-${n - 1}), got ${bad}`, { option: 'mapScales' });
       config.mapScales = [...options.mapScales];
+    }
+    if (options.mapSigma !== undefined) {
+      const sigma = options.mapSigma;
+      if (!(Number.isFinite(sigma) && sigma >= 0 && sigma <= CONFIG_LIMITS.mapSigma)) throw new UsageError(`expected a Gaussian σ in pixels in [0, ${CONFIG_LIMITS.mapSigma}], got ${sigma}`, { option: 'mapSigma' });
+      config.mapSigma = sigma;
     }
     const plan = await checked.start();
     const model = onBackend(plan.backend, () => restoreModel(ckpt));

@@ -1,4 +1,4 @@
-import { mul, normalizeInput, normalizeScores, scoreLatents, step, sub, transpose, type Backbone, type MSFlowModel, type ScoreNormalization, type Tensor } from '@msflow/core';
+import { mul, normalizeInput, normalizeScores, scoreWith, step, sub, transpose, type Backbone, type MSFlowModel, type ScoreNormalization, type Tensor } from '@msflow/core';
 
 /** Options of {@link msflowInferenceFn}. */
 export interface MSFlowInferenceOptions {
@@ -53,7 +53,7 @@ export function msflowInferenceFn(options: MSFlowInferenceOptions): (image: Tens
     const nhwc = layout === 'nchw' ? transpose(image, [0, 2, 3, 1]) : image;
     const x = input === 'pixels' ? normalizeInput(mul(nhwc, 1 / 255), backbone.preprocess) : nhwc;
     const { z } = model.forward(backbone.extract(x));
-    const maps = scoreLatents(z, model.config.inputSize, model.config.topK, model.config.mapScales);
+    const maps = scoreWith(z, model.config);
     const score = scoreKind === 'nll' ? maps.nllScores : maps.imageScores;
     const out: Record<string, Tensor> = { anomaly_map: maps[map], score };
     if (normalization) out.normalized_score = normalizeScores(score, normalization);

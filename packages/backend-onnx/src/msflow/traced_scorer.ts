@@ -1,4 +1,4 @@
-import { scoreLatents, transpose, type BatchScorer, type BatchScores, type MSFlowModel, type Tensor } from '@msflow/core';
+import { scoreWith, transpose, type BatchScorer, type BatchScores, type MSFlowModel, type Tensor } from '@msflow/core';
 import type { OnnxBackend } from '../backend.js';
 import { CompiledOnnxFunction } from '../compile/compiled.js';
 import type { OnnxSessionOptions } from '../runtime/session.js';
@@ -93,7 +93,7 @@ export class TracedScorer {
     this.program = new CompiledOnnxFunction(
       (...xs) => {
         const params = xs.slice(L).map((t, i) => (layouts[i].toCore ? transpose(t, layouts[i].toCore!) : t));
-        const maps = scoreLatents(model.forwardWith(xs.slice(0, L), params).z, model.config.inputSize, model.config.topK, model.config.mapScales);
+        const maps = scoreWith(model.forwardWith(xs.slice(0, L), params).z, model.config);
         return { add: maps.add, mul: maps.mul, score: maps.imageScores, nll: maps.nll, nll_score: maps.nllScores };
       },
       {

@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import type { RunDecision } from '@msflow/eval';
 import { DATASET_KINDS } from '@msflow/detector';
-import { choiceFlag, UsageError } from '../util/errors.js';
+import { choiceFlag, numFlag, UsageError } from '../util/errors.js';
 import { fprFlag } from '../pipeline/settings.js';
 import { table, type Output } from '../util/output.js';
 import { pct } from '../pipeline/progress.js';
@@ -19,6 +19,7 @@ export interface TestFlags {
   saveThreshold?: boolean;
   heatmaps?: boolean;
   mapScales?: string;
+  mapSigma?: string;
   fpr?: string;
 }
 
@@ -45,8 +46,9 @@ export async function testCommand(out: Output, checkpoint: string, flags: TestFl
   const kind = choiceFlag(flags.kind, '--kind', DATASET_KINDS);
   const scales = mapScalesFlag(flags.mapScales);
   const fpr = fprFlag(flags.fpr);
+  const mapSigma = numFlag(flags.mapSigma, '--map-sigma');
   const r = await testCheckpoint(
-    { checkpoint, backend: flags.backend, data: flags.data, kind, className: flags.class, testDir: flags.testDir, masksDir: flags.masks, out: flags.out, saveThreshold: flags.saveThreshold, heatmaps: flags.heatmaps, mapScales: scales, fpr },
+    { checkpoint, backend: flags.backend, data: flags.data, kind, className: flags.class, testDir: flags.testDir, masksDir: flags.masks, out: flags.out, saveThreshold: flags.saveThreshold, heatmaps: flags.heatmaps, mapScales: scales, mapSigma, fpr },
     out,
   );
   const m = r.metrics;

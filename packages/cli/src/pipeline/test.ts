@@ -29,6 +29,8 @@ export interface TestOptions extends PlanOptions {
    * fit the checkpoint's own scoring.
    */
   mapScales?: number[] | 'all';
+  /** Smooth the maps with this Gaussian σ (pixels) instead of the checkpoint's `mapSigma`; thresholds are then not stored, as with `mapScales`. */
+  mapSigma?: number;
 }
 
 /** What a test produced. */
@@ -70,7 +72,9 @@ function testRef(o: TestOptions, recorded: DatasetRef | undefined): DatasetRef {
  */
 export async function testCheckpoint(o: TestOptions, out: Output): Promise<TestOutcome> {
   const t0 = performance.now();
-  if (o.fpr !== undefined && o.mapScales) throw new UsageError("--fpr: not with --map-scales (the threshold would not fit the checkpoint's own scoring)");
+  // Other map scales or smoothing give other scores: thresholds chosen on them would not fit the checkpoint's own scoring.
+  const rescored = o.mapScales !== undefined ? '--map-scales' : o.mapSigma !== undefined ? '--map-sigma' : undefined;
+  if (o.fpr !== undefined && rescored) throw new UsageError(`--fpr: not with ${rescored} (the threshold would not fit the checkpoint's own scoring)`);
   const d = await Detector.load(o.checkpoint, o);
   try {
     const ref = testRef(o, d.info.dataset);
@@ -88,11 +92,11 @@ export async function testCheckpoint(o: TestOptions, out: Output): Promise<TestO
     bar?.end();
     const found: Thresholds = { ...(normal ? { normal } : {}), ...(r.f1 ? { f1: r.f1 } : {}) };
     const thresholds: Thresholds = { ...d.thresholds, ...found };
-    if (o.saveThreshold !== false && !o.mapScales && (normal || r.f1)) {
+    if (o.saveThreshold !== false && !rescored && (normal || r.f1)) {
       updateCliInfo(d.checkpoint!, (cli) => ({ ...cli, thresholds: { ...cli.thresholds, ...found }, ...(normal ? { split: { ...cli.split, valSplit: cli.split?.valSplit ?? 0, fpr: o.fpr } } : {}) }));
     }
-    // Other map scales give other scores: the stored thresholds do not apply to them.
-    const applicable = o.mapScales ? {} : thresholds;
+    // The stored thresholds do not apply to rescored maps.
+    const applicable = rescored ? {} : thresholds;
     const decision = decisionOn(applicable, r.output, r.set);
     const timings = { features: r.seconds.features, inference: r.seconds.scoring, metrics: r.seconds.metrics, total: (performance.now() - t0) / 1000 };
     const dir = o.out ? resolve(o.out) : resolve(dirname(d.checkpoint!.weights), 'test');

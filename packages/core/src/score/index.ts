@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-export { scoreLatents, predict, type ScoreMaps } from './predict.js';
+export { scoreLatents, scoreWith, predict, type ScoreMaps, type ScoringConfig } from './predict.js';
 export { evaluate, type BatchScorer, type BatchScores, type EvaluateOptions, type EvaluationOutput } from './evaluate.js';
 export {
   thresholdAtFpr,

@@ -3,6 +3,8 @@ import { reshape } from '../ops/layout.js';
 import type { MSFlowModel } from '../models/msflow/model.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { neg } from '../ops/elementwise.js';
+import { gaussianFilter } from '../ops/gaussian.js';
+import type { MSFlowConfig } from '../models/msflow/config.js';
 import { additiveMap, fusedLogp, imageScore, logpMap, multiplicativeOfFused } from '../models/msflow/anomaly_map.js';
 
 /** Everything MSFlow derives from one batch at test time (tensors owned by the caller). */
@@ -26,7 +28,8 @@ export interface ScoreMaps {
  * bilinear align-corners interpolation and normalised by each image's own maximum, and the
  * paper's top-k image score; plus the user-facing negative log-likelihood map and its top-k
  * score (no exp, no per-image normalisation). `mapScales` (default all) picks the scales the maps are made of; `logp`
- * always has every scale.
+ * always has every scale. `mapSigma` (default 0: none) smooths the three maps with a Gaussian of
+ * that σ in pixels before the image scores are taken from them.
  *
  * @example
  * ```ts
@@ -35,23 +38,40 @@ export interface ScoreMaps {
  * const fine = scoreLatents(z, [256, 256], 0.03, [0, 1]); // maps from the two finer scales only
  * ```
  */
-export function scoreLatents(z: readonly Tensor[], size: readonly [number, number], topK: number, mapScales?: readonly number[]): ScoreMaps {
+export function scoreLatents(z: readonly Tensor[], size: readonly [number, number], topK: number, mapScales?: readonly number[], mapSigma = 0): ScoreMaps {
   return tidy(() => {
     const logp = z.map(logpMap);
     const used = mapScales ? mapScales.map((l) => logp[l]) : logp;
     if (used.some((l) => l === undefined)) throw new RangeError(`scoreLatents: mapScales ${JSON.stringify(mapScales)} names a scale the ${z.length} latents do not have`);
     // One fused log-likelihood for both maps: the multiplicative map is its exp, the NLL map its negative.
     const fused = fusedLogp(used, size);
-    const mul = multiplicativeOfFused(fused);
-    const nll = neg(fused);
+    const smooth = (t: Tensor) => gaussianFilter(t, mapSigma);
+    const mul = smooth(multiplicativeOfFused(fused));
+    const nll = smooth(neg(fused));
     const drop = (t: Tensor) => reshape(t, t.shape.slice(0, 3));
-    return { logp: logp.map(drop), add: drop(additiveMap(used, size)), mul: drop(mul), imageScores: imageScore(mul, topK), nll: drop(nll), nllScores: imageScore(nll, topK) };
+    return { logp: logp.map(drop), add: drop(smooth(additiveMap(used, size))), mul: drop(mul), imageScores: imageScore(mul, topK), nll: drop(nll), nllScores: imageScore(nll, topK) };
   });
+}
+
+/** The config fields that decide how latents are scored. */
+export type ScoringConfig = Pick<MSFlowConfig, 'inputSize' | 'topK' | 'mapScales' | 'mapSigma'>;
+
+/**
+ * {@link scoreLatents} as a config asks: every scorer (eager, traced, exported) reads the scoring
+ * fields here, so a new one cannot be forgotten by one of them.
+ *
+ * @example
+ * ```ts
+ * const maps = scoreWith(model.forward(features).z, model.config);
+ * ```
+ */
+export function scoreWith(z: readonly Tensor[], config: ScoringConfig): ScoreMaps {
+  return scoreLatents(z, config.inputSize, config.topK, config.mapScales, config.mapSigma);
 }
 
 /**
  * Runs the flows on a batch of pooled features (one NHWC tensor per scale) and scores it at the
- * model's configured input size, top-k fraction and map scales.
+ * model's configured input size, top-k fraction, map scales and map smoothing.
  *
  * @example
  * ```ts
@@ -59,5 +79,5 @@ export function scoreLatents(z: readonly Tensor[], size: readonly [number, numbe
  * ```
  */
 export function predict(model: MSFlowModel, features: readonly Tensor[]): ScoreMaps {
-  return tidy(() => scoreLatents(model.forward(features).z, model.config.inputSize, model.config.topK, model.config.mapScales));
+  return tidy(() => scoreWith(model.forward(features).z, model.config));
 }

@@ -3,13 +3,17 @@ import {
   additiveMap,
   dispose,
   evaluate,
+  gaussianFilter,
+  gaussianKernel,
   imageScore,
   logpMap,
   MSFlowModel,
   multiplicativeMap,
   nllMap,
   predict,
+  reshape,
   scoreLatents,
+  scoreWith,
   Rng,
   tensor,
   tidy,
@@ -189,6 +193,70 @@ describe('scoring (spec §6)', () => {
     dispose([x, all, fine]);
     model.dispose();
     fineModel.dispose();
+  });
+
+  it('gaussianFilter equals a direct 2-D Gaussian with SciPy reflect borders, per channel', () => {
+    const [n, h, w, c] = [2, 5, 7, 2];
+    const rng = new Rng(3);
+    const data = Array.from({ length: n * h * w * c }, () => rng.normal());
+    const sigma = 1.3;
+    const k = gaussianKernel(sigma);
+    const r = (k.length - 1) / 2;
+    // SciPy's reflect (d c b a | a b c d | d c b a), written out independently of core.
+    const refl = (i: number, len: number) => {
+      let j = i;
+      while (j < 0 || j >= len) j = j < 0 ? -j - 1 : 2 * len - j - 1;
+      return j;
+    };
+    const want: number[] = [];
+    for (let b = 0; b < n; b++)
+      for (let y = 0; y < h; y++)
+        for (let x = 0; x < w; x++)
+          for (let ch = 0; ch < c; ch++) {
+            let s = 0;
+            for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) s += k[dy + r] * k[dx + r] * data[((b * h + refl(y + dy, h)) * w + refl(x + dx, w)) * c + ch];
+            want.push(s);
+          }
+    const got = tidy(() => Array.from(gaussianFilter(tensor(data, [n, h, w, c]), sigma).dataSync()));
+    expect(Math.max(...got.map((v, i) => Math.abs(v - want[i])))).toBeLessThan(1e-5);
+    // A radius larger than the map still reflects (several periods), and a constant map stays constant.
+    const flat = tidy(() => Array.from(gaussianFilter(tensor(new Array(12).fill(0.25), [1, 3, 4, 1]), 2).dataSync()));
+    expect(Math.max(...flat.map((v) => Math.abs(v - 0.25)))).toBeLessThan(1e-6);
+    const x = tensor(data, [n, h, w, c]);
+    expect(gaussianFilter(x, 0)).toBe(x);
+    dispose(x);
+  });
+
+  it('mapSigma smooths all three maps before the image scores are taken, and scoreWith follows the config', () => {
+    const config = tinyConfig();
+    const model = MSFlowModel.create(config);
+    const smoothModel = MSFlowModel.create({ ...config, mapSigma: 1.5 });
+    const x = featureTensors(randomFeatureSet(config, 2, 6));
+    const plain = predict(model, x);
+    const smooth = predict(smoothModel, x);
+    const size = config.inputSize;
+    const blurred = (t: typeof plain.add) => tidy(() => gaussianFilter(reshape(t, [...t.shape, 1]), 1.5));
+    const close = (a: ArrayLike<number>, b: ArrayLike<number>) => Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i])));
+    for (const key of ['add', 'mul', 'nll'] as const) {
+      const want = blurred(plain[key]);
+      expect(close(smooth[key].dataSync(), want.dataSync()), key).toBeLessThan(1e-5);
+      expect(close(smooth[key].dataSync(), plain[key].dataSync()), key).toBeGreaterThan(1e-4);
+      dispose(want);
+    }
+    const want = tidy(() => ({
+      paper: Array.from(imageScore(blurred(plain.mul), config.topK).dataSync()),
+      nll: Array.from(imageScore(blurred(plain.nll), config.topK).dataSync()),
+    }));
+    expect(close(smooth.imageScores.dataSync(), want.paper)).toBeLessThan(1e-5);
+    expect(close(smooth.nllScores.dataSync(), want.nll)).toBeLessThan(1e-4 * Math.max(...want.nll.map(Math.abs)));
+    // scoreWith reads the same fields as predict.
+    const direct = tidy(() => Array.from(scoreWith(smoothModel.forward(x).z, smoothModel.config).add.dataSync()));
+    expect(direct).toEqual(Array.from(smooth.add.dataSync()));
+    expect(tidy(() => Array.from(scoreLatents(model.forward(x).z, size, config.topK, undefined, 0).add.dataSync()))).toEqual(Array.from(plain.add.dataSync()));
+    for (const bad of [-1, Number.NaN, 65]) expect(() => MSFlowModel.create({ ...config, mapSigma: bad })).toThrow(/mapSigma must be a number of pixels in \[0, 64\]/);
+    dispose([x, plain, smooth]);
+    model.dispose();
+    smoothModel.dispose();
   });
 
   it('end to end: after a short training run an obvious anomaly scores higher and is localised', async () => {

@@ -4,6 +4,7 @@
  * separable Gaussian blur (SciPy's `gaussian_filter` defaults: truncate 4σ, mirror `reflect`
  * edges), plus the local mean over a window that PatchCore applies to patch features.
  */
+import { gaussianKernel, scipyReflect } from '@msflow/core';
 
 /** Source coordinate and weights of each destination index, align_corners=False, edge-clamped. */
 function axis(src: number, dst: number): { i0: Int32Array; i1: Int32Array; w: Float32Array } {
@@ -102,24 +103,6 @@ export function localMean(x: Float32Array, h: number, w: number, c: number, wind
   return out;
 }
 
-/** Normalised 1-D Gaussian weights over [−radius, radius], radius = round(truncate·σ). */
-export function gaussianKernel(sigma: number, truncate = 4): Float64Array {
-  const radius = Math.round(truncate * sigma);
-  const k = new Float64Array(2 * radius + 1);
-  let sum = 0;
-  for (let i = -radius; i <= radius; i++) sum += k[i + radius] = Math.exp((-0.5 * i * i) / (sigma * sigma));
-  for (let i = 0; i < k.length; i++) k[i] /= sum;
-  return k;
-}
-
-/** SciPy's `reflect` index (d c b a | a b c d | d c b a) for any integer. */
-function reflect(i: number, n: number): number {
-  const period = 2 * n;
-  let j = ((i % period) + period) % period;
-  if (j >= n) j = period - 1 - j;
-  return j;
-}
-
 /**
  * Separable Gaussian blur of an [h, w] plane, as `scipy.ndimage.gaussian_filter(x, sigma)`
  * (PatchCore smooths its anomaly maps with σ = 4). σ ≤ 0 returns the input.
@@ -138,7 +121,7 @@ export function gaussianBlur(x: Float32Array, h: number, w: number, sigma: numbe
     const row = y * w;
     for (let xo = 0; xo < w; xo++) {
       let s = 0;
-      for (let t = -r; t <= r; t++) s += k[t + r] * x[row + reflect(xo + t, w)];
+      for (let t = -r; t <= r; t++) s += k[t + r] * x[row + scipyReflect(xo + t, w)];
       tmp[row + xo] = s;
     }
   }
@@ -146,7 +129,7 @@ export function gaussianBlur(x: Float32Array, h: number, w: number, sigma: numbe
   for (let y = 0; y < h; y++) {
     for (let xo = 0; xo < w; xo++) {
       let s = 0;
-      for (let t = -r; t <= r; t++) s += k[t + r] * tmp[reflect(y + t, h) * w + xo];
+      for (let t = -r; t <= r; t++) s += k[t + r] * tmp[scipyReflect(y + t, h) * w + xo];
       out[y * w + xo] = s;
     }
   }

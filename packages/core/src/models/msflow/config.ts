@@ -78,6 +78,13 @@ export interface MSFlowConfig {
    * a defect over a large part of the map.
    */
   mapScales?: number[];
+  /**
+   * Gaussian σ, in input pixels, of the smoothing applied to every anomaly map (and so to the
+   * image scores taken from them); absent or 0: none, as the paper (its code smooths nothing).
+   * Why: a map up-sampled from latents 8-16x coarser than the input carries blocky seams that a
+   * small blur removes; PatchCore-style baselines (our kNN included) smooth with σ = 4.
+   */
+  mapSigma?: number;
   train: TrainConfig;
 }
 
@@ -86,7 +93,7 @@ export interface MSFlowConfig {
  * channels, [2, 5, 8] blocks), low enough that a corrupt or hostile config cannot ask for more
  * memory than a machine has.
  */
-export const CONFIG_LIMITS = { inputSide: 4096, scales: 8, channels: 8192, blocks: 64, stride: 1024, condChannels: 1024 } as const;
+export const CONFIG_LIMITS = { inputSide: 4096, scales: 8, channels: 8192, blocks: 64, stride: 1024, condChannels: 1024, mapSigma: 64 } as const;
 
 /** Thrown for an invalid configuration; lists every problem found. */
 export class ConfigError extends Error {
@@ -139,6 +146,10 @@ export function validateConfig(config: MSFlowConfig): void {
     const m = c.mapScales;
     const ok = Array.isArray(m) && m.length > 0 && m.every((i) => Number.isInteger(i) && i >= 0 && i < scales) && new Set(m).size === m.length;
     bad(!ok, `mapScales must be distinct scale indices in [0, ${scales - 1}], at least one, got ${JSON.stringify(m)}`);
+  }
+  if (c.mapSigma !== undefined) {
+    const limit = CONFIG_LIMITS.mapSigma;
+    bad(!(Number.isFinite(c.mapSigma) && c.mapSigma >= 0 && c.mapSigma <= limit), `mapSigma must be a number of pixels in [0, ${limit}], got ${JSON.stringify(c.mapSigma)}`);
   }
   const t = c.train;
   if (!t || typeof t !== 'object') problems.push('train settings are missing');

@@ -5,7 +5,7 @@
 
 /** Valid keys of each object in a config, by path (`''` the top, `train`, `train.schedule`). */
 export const CONFIG_KEYS: Readonly<Record<'' | 'train' | 'train.schedule', readonly string[]>> = {
-  '': ['backbone', 'backbonePadding', 'channels', 'strides', 'blocks', 'clamp', 'fusionClamp', 'condChannels', 'inputSize', 'pool', 'seed', 'topK', 'mapScales', 'train'],
+  '': ['backbone', 'backbonePadding', 'channels', 'strides', 'blocks', 'clamp', 'fusionClamp', 'condChannels', 'inputSize', 'pool', 'seed', 'topK', 'mapScales', 'mapSigma', 'train'],
   train: ['metaEpochs', 'subEpochs', 'batchSize', 'lr', 'betas', 'eps', 'clipNorm', 'schedule', 'translate'],
   'train.schedule': ['warmupStartFactor', 'warmupSubEpochs', 'milestones', 'gamma'],
 };
