@@ -159,6 +159,7 @@ function report(args: AccuracyArgs, results: MethodResult[], t0: number): Accura
       lr: c.train.lr,
       translate: c.train.translate ?? 0,
       topK: c.topK,
+      mapSigma: c.mapSigma ?? 0,
       backbone: s.backbone === 'default' ? `default (${c.backbone})` : s.backbone,
       seed: c.seed,
       backend: s.backend,

@@ -24,6 +24,8 @@ export function tinyMSFlowConfig(overrides: ConfigOverrides = {}): MSFlowConfig 
     condChannels: 4,
     inputSize: [16, 16],
     seed: 7,
+    // Tests read the unsmoothed maps unless they ask for smoothing.
+    mapSigma: 0,
     ...overrides,
     train: { metaEpochs: 2, subEpochs: 2, batchSize: 2, lr: 1e-3, ...overrides.train, schedule: { warmupSubEpochs: 1, milestones: [3], ...overrides.train?.schedule } },
   });

@@ -17,7 +17,7 @@ export {
   type FeaturePool,
 } from './config.js';
 export { CONFIG_KEYS, unknownConfigKeys, describeUnknownKeys, nearestName, type UnknownKey } from './config_keys.js';
-export { PAPER_PRESET, CPU_PRESET, CPU_QUALITY_PRESET, CPU_RESNET18_PRESET, PRESETS, PAPER_SCHEDULE, scaledSchedule, presetConfig, withOverrides, type ConfigOverrides } from './presets.js';
+export { PAPER_PRESET, CPU_PRESET, CPU_QUALITY_PRESET, CPU_RESNET18_PRESET, CPU_MAP_SIGMA, PRESETS, PAPER_SCHEDULE, scaledSchedule, presetConfig, withOverrides, type ConfigOverrides } from './presets.js';
 export { drawPermutations, identityPermutations, validatePermutations, type MSFlowPermutations } from './permutations.js';
 export { FusionCoupling, mixerHidden, type FusionOptions } from './fusion.js';
 export { buildFlowGraph, msflowParamSpecs } from './graph.js';
