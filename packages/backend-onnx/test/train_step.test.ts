@@ -149,28 +149,15 @@ describe('traced train step', () => {
     model.dispose();
   });
 
-  it('traces the config\'s mapScales: maps of the two finer scales, as core evaluate makes them', async () => {
-    const model = MSFlowModel.create({ ...config, mapScales: [0, 1] });
-    const all = MSFlowModel.create(config);
-    const test = randomFeatureSet(config, 3, 6);
-    const scoring = new TracedScorer(model, { session: { intraOpNumThreads: 1 } });
-    const want = await evaluate(model, test);
-    const got = await evaluate(model, test, { scorer: scoring.scorer });
-    expect(maxAbsDiff(got.addMaps!, want.addMaps!)).toBeLessThan(1e-4);
-    expect(maxAbsDiff(got.mulMaps!, want.mulMaps!)).toBeLessThan(1e-4);
-    expect(maxAbsDiff(got.imageScores, want.imageScores)).toBeLessThan(1e-4 * Math.max(...want.imageScores.map(Math.abs)));
-    expect(maxAbsDiff(got.nllScores, want.nllScores)).toBeLessThan(1e-4 * Math.max(...want.nllScores.map(Math.abs)));
-    // Same parameters, all three scales: different maps, so the option is not ignored.
-    expect(maxAbsDiff((await evaluate(all, test)).addMaps!, want.addMaps!)).toBeGreaterThan(1e-3);
-    await scoring.dispose();
-    model.dispose();
-    all.dispose();
-  });
-
-  it("traces the config's mapSigma: the smoothed maps and scores core evaluate makes", async () => {
-    const model = MSFlowModel.create({ ...config, mapSigma: 2 });
+  // Each scoring field of the config must reach the traced graph: the same maps and scores as core
+  // evaluate, and other ones than the same parameters without the field (so it was not dropped).
+  it.each([
+    { field: 'mapScales (the two finer scales)', change: { mapScales: [0, 1] } },
+    { field: 'mapSigma (smoothed maps)', change: { mapSigma: 2 } },
+  ])('traces the config\'s $field as core evaluate scores it', async ({ change }) => {
+    const model = MSFlowModel.create({ ...config, ...change });
     const plain = MSFlowModel.create(config);
-    const test = randomFeatureSet(config, 3, 7);
+    const test = randomFeatureSet(config, 3, 6);
     const scoring = new TracedScorer(model, { session: { intraOpNumThreads: 1 } });
     const want = await evaluate(model, test);
     const got = await evaluate(model, test, { scorer: scoring.scorer });
@@ -178,7 +165,6 @@ describe('traced train step', () => {
     expect(maxAbsDiff(got.nllMaps!, want.nllMaps!)).toBeLessThan(1e-4 * Math.max(...want.nllMaps!.map(Math.abs)));
     expect(maxAbsDiff(got.imageScores, want.imageScores)).toBeLessThan(1e-4 * Math.max(...want.imageScores.map(Math.abs)));
     expect(maxAbsDiff(got.nllScores, want.nllScores)).toBeLessThan(1e-4 * Math.max(...want.nllScores.map(Math.abs)));
-    // Same parameters without smoothing: other maps, so the traced graph did not drop the blur.
     expect(maxAbsDiff((await evaluate(plain, test)).addMaps!, got.addMaps!)).toBeGreaterThan(1e-3);
     await scoring.dispose();
     model.dispose();
