@@ -5,6 +5,7 @@
 // Training does not depend on the smoothing, so one run answers for every σ. The blur here is
 // @msflow/eval's gaussianBlur on the unsmoothed maps (the same weights and borders as core's
 // gaussianFilter, which the scorer runs in its graph). Needs `npm run build`.
+import { topKCount } from '@msflow/core';
 import { Detector } from '@msflow/detector';
 import { evaluateAnomalyDetection, gaussianBlur } from '@msflow/eval';
 
@@ -24,7 +25,7 @@ try {
   const { output: o, set } = await d.evaluate(d.info.dataset);
   const { height: h, width: w } = o.shape;
   const px = h * w;
-  const k = Math.max(1, Math.floor(px * d.config.topK));
+  const k = topKCount(h, w, d.config.topK);
   const blur = (maps, s) => {
     const out = new Float32Array(maps.length);
     for (let i = 0; i < o.count; i++) out.set(gaussianBlur(maps.subarray(i * px, (i + 1) * px), h, w, s), i * px);

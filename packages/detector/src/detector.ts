@@ -1,4 +1,4 @@
-import { assertFiniteScores, CONFIG_LIMITS, restoreModel, type EvaluationOutput, type MSFlowConfig, type MSFlowModel } from '@msflow/core';
+import { assertFiniteScores, CONFIG_LIMITS, isMapSigma, restoreModel, type EvaluationOutput, type MSFlowConfig, type MSFlowModel } from '@msflow/core';
 import type { Evaluation, RunDecision, TypeMetrics } from '@msflow/eval';
 import type { ExtractedSet, FeatureExtractor, ImageSource } from './backbone/extractor.js';
 import { imagesDataset, openSplit, type DatasetRef } from './data/dataset.js';
@@ -133,7 +133,7 @@ export class Detector {
     }
     if (options.mapSigma !== undefined) {
       const sigma = options.mapSigma;
-      if (!(Number.isFinite(sigma) && sigma >= 0 && sigma <= CONFIG_LIMITS.mapSigma)) throw new UsageError(`expected a Gaussian σ in pixels in [0, ${CONFIG_LIMITS.mapSigma}], got ${sigma}`, { option: 'mapSigma' });
+      if (!isMapSigma(sigma)) throw new UsageError(`expected a Gaussian σ in pixels in [0, ${CONFIG_LIMITS.mapSigma}], got ${sigma}`, { option: 'mapSigma' });
       config.mapSigma = sigma;
     }
     const plan = await checked.start();

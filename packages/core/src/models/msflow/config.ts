@@ -95,6 +95,20 @@ export interface MSFlowConfig {
  */
 export const CONFIG_LIMITS = { inputSide: 4096, scales: 8, channels: 8192, blocks: 64, stride: 1024, condChannels: 1024, mapSigma: 64 } as const;
 
+/**
+ * Whether `v` is a valid {@link MSFlowConfig.mapSigma}: finite pixels in [0, CONFIG_LIMITS.mapSigma].
+ * The one range check of the field (config validation and load-time overrides both use it).
+ *
+ * @example
+ * ```ts
+ * isMapSigma(8); // true
+ * isMapSigma(-1); // false
+ * ```
+ */
+export function isMapSigma(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= CONFIG_LIMITS.mapSigma;
+}
+
 /** Thrown for an invalid configuration; lists every problem found. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -147,10 +161,7 @@ export function validateConfig(config: MSFlowConfig): void {
     const ok = Array.isArray(m) && m.length > 0 && m.every((i) => Number.isInteger(i) && i >= 0 && i < scales) && new Set(m).size === m.length;
     bad(!ok, `mapScales must be distinct scale indices in [0, ${scales - 1}], at least one, got ${JSON.stringify(m)}`);
   }
-  if (c.mapSigma !== undefined) {
-    const limit = CONFIG_LIMITS.mapSigma;
-    bad(!(Number.isFinite(c.mapSigma) && c.mapSigma >= 0 && c.mapSigma <= limit), `mapSigma must be a number of pixels in [0, ${limit}], got ${JSON.stringify(c.mapSigma)}`);
-  }
+  bad(c.mapSigma !== undefined && !isMapSigma(c.mapSigma), `mapSigma must be a number of pixels in [0, ${CONFIG_LIMITS.mapSigma}], got ${JSON.stringify(c.mapSigma)}`);
   const t = c.train;
   if (!t || typeof t !== 'object') problems.push('train settings are missing');
   else {

@@ -11,6 +11,7 @@ export {
   latentDims,
   ConfigError,
   CONFIG_LIMITS,
+  isMapSigma,
   type MSFlowConfig,
   type TrainConfig,
   type ScheduleConfig,
