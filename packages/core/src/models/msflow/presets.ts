@@ -107,9 +107,9 @@ export const CPU_PRESET: MSFlowConfig = {
 /**
  * The `cpu` preset at the paper's 512² input (latents 64², 32², 16², as the paper's): the same
  * flows, 2 × 1 passes and σ 8 maps, for the best localisation within about a quarter of an hour
- * on a 2-core CPU. With the smoothing, bottle `--seed 1` gave 100.0 / 98.59 / 94.3 in about 11 idle
- * minutes (unsmoothed, the same seed: 98.46 / 93.7, just short of issue 31's 98.5); the numbers
- * below are unsmoothed.
+ * on a 2-core CPU. With the smoothing, bottle gave 100.0 / 98.62 / 94.4 (seed 9826) and 100.0 /
+ * 98.59 / 94.3 (`--seed 1`) in 13.1 and 11.2 minutes (unsmoothed, the same seeds: 98.51 / 93.8 and 98.46 /
+ * 93.7, the second just short of issue 31's 98.5); the numbers below are unsmoothed.
  *
  * Why: measured with `msflow bench --accuracy` on MVTec AD bottle (apps/bench/results/accuracy,
  * 2-core machine, last epoch, image / pixel AUROC / AUPRO %, seed 9826): 512² gave 100.0 /
